@@ -205,3 +205,9 @@ def guideline_for_year(year: int, folder: Path | None = None) -> Guideline:
 
 def load_codes(path: Path | None = None) -> CodeMapping:
     return _validate(CodeMapping, Path(path) if path else default_config_dir() / "codes-generic.yaml")
+
+
+def latest_guideline(folder: Path | None = None) -> Guideline:
+    """The newest guideline version (by validity start): used where no year applies, e.g. the
+    code lists a batch is validated against."""
+    return max(load_guidelines(folder), key=lambda g: (g.valid_from, g.version))

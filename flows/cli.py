@@ -1,0 +1,230 @@
+"""The `osaava` command line: the front door that starts the flows.
+
+    osaava synth    --persons 600 --years 2024,2025 --seed 1 --out DIR [--encoding cp1252] [--xlsx]
+    osaava validate --input DIR [--out DIR]
+    osaava report   --input DIR --year 2025 --out OUT
+    osaava demo
+
+A user's mistake ends with one clear message and a non-zero exit code, never a traceback.
+Exit codes: 0 done; 1 the data was refused (see the data-quality report); 2 wrong usage or
+configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+for _k, _v in {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+}.items():
+    os.environ.setdefault(_k, _v)
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="osaava: follow the training guideline from HR data to the committee.")
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]osaava:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _years(text: str) -> tuple[int, ...]:
+    try:
+        years = tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
+    except ValueError:
+        raise typer.BadParameter("give years as numbers separated by commas, e.g. 2024,2025") from None
+    if not years or any(y < 1990 or y > 2100 for y in years):
+        raise typer.BadParameter("give years between 1990 and 2100, e.g. 2024,2025")
+    return years
+
+
+@app.command()
+def synth(
+    persons: int = typer.Option(600, min=1, help="number of persons"),
+    years: str = typer.Option("2024,2025", help="years, comma-separated"),
+    seed: int = typer.Option(1, help="random seed: the same seed gives the same files"),
+    out: Path = typer.Option(..., help="folder to write the export into"),
+    encoding: str = typer.Option("utf-8-sig", help="cp1252, utf-8-sig or utf-8"),
+    xlsx: bool = typer.Option(False, help="write one XLSX workbook instead of CSV files"),
+) -> None:
+    """Write a synthetic municipality as a generic Finnish HR export."""
+    if encoding not in ("cp1252", "utf-8-sig", "utf-8"):
+        raise typer.BadParameter("encoding must be cp1252, utf-8-sig or utf-8")
+    from osaava.synth import generate, write_export
+
+    with console.status(f"Generating {persons} persons…"):
+        frames = generate(persons, _years(years), seed)
+        paths = write_export(frames, out, encoding=encoding, xlsx=xlsx)
+    for p in paths:
+        console.print(str(p), highlight=False)
+
+
+def _read_and_validate(input_dir: Path):
+    from connectors.files import read_folder
+    from tasks.validate import validate_read
+
+    res = read_folder(input_dir)
+    return res, validate_read(res)
+
+
+def _print_issues(issues, limit: int = 40) -> None:
+    for i in issues[:limit]:
+        colour = "red" if i.severity == "critical" else "yellow"
+        console.print(f"[{colour}]{i.severity:8}[/] {i.line()}", highlight=False, soft_wrap=True)
+    if len(issues) > limit:
+        console.print(f"… and {len(issues) - limit} more: see the data-quality report")
+
+
+def _write_dq(out: Path, issues, res, refused: bool) -> list[Path]:
+    try:
+        from osaava.dq_report import render_dq_report
+    except ImportError:  # pragma: no cover - the report module is optional in early builds
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    inputs = [{"entity": r.entity, "file": r.name, "sha256": r.sha256} for r in res.raw]
+    html, data = render_dq_report(issues, res.rows_read, inputs, refused)
+    h, j = out / "data-quality.html", out / "data-quality.json"
+    h.write_text(html, encoding="utf-8")
+    j.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return [h, j]
+
+
+@app.command()
+def validate(
+    input: Path = typer.Option(..., "--input", help="the export folder"),
+    out: Path | None = typer.Option(None, help="where to write the data-quality report"),
+) -> None:
+    """Validate an export folder: exit 0 when it can be loaded, 1 when it is refused."""
+    from osaava.issues import critical
+
+    with console.status("Validating…"):
+        res, issues = _read_and_validate(input)
+    refused = bool(critical(issues))
+    _print_issues(issues)
+    rows = sum(res.rows_read.values())
+    if out is not None:
+        for p in _write_dq(out, issues, res, refused):
+            console.print(f"data-quality report: {p}", highlight=False)
+    if refused:
+        console.print(f"[bold red]REFUSED[/]: {len(critical(issues))} critical problem(s) in "
+                      f"{rows} rows read; nothing would be loaded.", highlight=False)
+        raise typer.Exit(1)
+    warn = len(issues)
+    console.print(f"[bold green]OK[/]: {rows} rows can be loaded"
+                  + (f", with {warn} warning(s)." if warn else "."), highlight=False)
+
+
+def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Path) -> dict:
+    from flows.annual_report import annual_report
+    from flows.collect import collect
+    from osaava.guideline import ConfigError, guideline_for_year
+    from osaava.issues import Issue
+    from tasks.figures import BatchRefused
+
+    try:
+        guideline_for_year(year)
+    except ConfigError as e:
+        _fail(str(e), 2)
+    if not input_dir.is_dir():
+        _fail(f"{input_dir}: the export folder does not exist", 2)
+    with console.status("Collecting: read, validate, land, load…"):
+        batch = collect(input_dir=str(input_dir), db_url=db_url, var_dir=str(var_dir))
+    issues = [Issue(**i) for i in batch["issues"]]
+    if batch["status"] != "loaded":
+        _print_issues(issues)
+        from connectors.files import read_folder
+
+        for p in _write_dq(out, issues, read_folder(input_dir), True):
+            console.print(f"data-quality report (HR-internal): {p}", highlight=False)
+        _fail(f"the batch was refused by validation ({batch['rows_read']} rows read, 0 loaded, "
+              f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
+              f"run again.", 1)
+    if issues:
+        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html", highlight=False)
+    with console.status(f"Annual report {year}: figures, report files…"):
+        try:
+            result = annual_report(year=year, out=str(out), db_url=db_url, batch_id=batch["batch_id"])
+        except BatchRefused as e:
+            _fail(str(e), 1)
+    from connectors.files import read_folder
+
+    _write_dq(out, issues, read_folder(input_dir), False)
+    result["batch"] = batch
+    return result
+
+
+def _summary(result: dict) -> None:
+    from osaava.report import fmt, kind_of, texts
+
+    t = texts("fi")
+    org = result["organisation"]
+    table = Table(title=f"Koulutusohjeen toteutuminen {result['year']}", show_lines=False)
+    table.add_column("Tunnusluku")
+    table.add_column("Arvo", justify="right")
+    for key in ("persons_employed", "htv", "training_days", "training_days_per_htv",
+                "direct_cost_eur", "total_cost_eur", "budget_use_pct", "share_trained_pct",
+                "discussion_coverage_pct", "supervisor_compliance_pct", "application_compliance_pct"):
+        table.add_row(t["figures"][key], fmt(org[key], "fi", kind_of(key)))
+    console.print(table)
+    b = result["batch"]
+    console.print(f"Rows read {b['rows_read']} = loaded {b['rows_loaded']} + quarantined "
+                  f"{b['rows_quarantined']}", highlight=False)
+    for name, path in result["paths"].items():
+        console.print(f"{name:12} {path}", highlight=False)
+
+
+@app.command()
+def report(
+    input: Path = typer.Option(..., "--input", help="the export folder"),
+    year: int = typer.Option(..., min=1990, max=2100, help="the report year"),
+    out: Path = typer.Option(Path("out"), help="where to write the report files"),
+    db: str | None = typer.Option(None, help="warehouse SQLAlchemy URL (default: sqlite var/osaava.db; env OSAAVA_DB_URL)"),
+    var: Path = typer.Option(Path("var"), help="folder for the landing area"),
+) -> None:
+    """Collect an export folder and write the year's report (figures.json and summaries)."""
+    result = _run(input, year, out, db, var)
+    _summary(result)
+
+
+@app.command()
+def demo(
+    persons: int = typer.Option(600, min=10, help="size of the synthetic municipality"),
+    out: Path = typer.Option(Path("out/demo"), help="where to write the report files"),
+    seed: int = typer.Option(1, help="random seed"),
+) -> None:
+    """Generate the synthetic municipality and run collect + annual report on it, on a temporary
+    local Prefect server, for the last complete year."""
+    from osaava.synth import generate, write_export
+
+    year = dt.date.today().year - 1
+    export = Path("var/demo-export")
+    with console.status(f"Generating a synthetic municipality of {persons} persons…"):
+        write_export(generate(persons, (year - 1, year), seed), export, encoding="cp1252")
+    console.print(f"synthetic export: {export}", highlight=False)
+    result = _run(export, year, out, None, Path("var"))
+    _summary(result)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

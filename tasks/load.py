@@ -1,0 +1,39 @@
+"""Load: land the raw bytes, then store the batch in the warehouse (or quarantine it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from connectors.files import ReadResult
+from osaava import landing, warehouse
+from osaava.issues import Issue, critical
+
+
+def load_read(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
+              source: str = "files") -> warehouse.BatchInfo:
+    """Land every raw file unchanged, then store the batch in one transaction: its rows when it
+    passed, only its issues when it was refused (and a quarantine record beside the landing)."""
+    root = Path(var_dir) / "landing"
+    landing.land(res.raw, root=root, source=source)
+    refused = bool(critical(issues))
+    engine = warehouse.engine_for(db_url)
+    try:
+        warehouse.migrate(engine)
+        info = warehouse.store_batch(engine, source, res.raw, None if refused else res.frames,
+                                     res.rows_read, issues, refused)
+    finally:
+        engine.dispose()
+    if refused:
+        landing.quarantine(root, source, [r.sha256 for r in res.raw],
+                           {"batch_id": info.id, "issues": [i.to_dict() for i in issues]})
+    return info
+
+
+@task(name="land and load batch", persist_result=False, cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=5, timeout_seconds=3600)
+def load_batch(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
+               source: str = "files") -> warehouse.BatchInfo:
+    return load_read(res, issues, db_url, var_dir, source)

@@ -1,0 +1,137 @@
+"""The file connector: encodings, formats, and messages that name file, row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import small_city
+from connectors.files import read_folder
+from osaava.issues import hetu_spans, mask_hetu
+
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def make_hetu(ddmmyy: str = "150380", sign: str = "-", nnn: str = "123") -> str:
+    """A check-character-valid henkilötunnus built in code (never written as a literal)."""
+    return f"{ddmmyy}{sign}{nnn}{CHECK[int(ddmmyy + nnn) % 31]}"
+
+
+def frames_equal(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for k in a:
+        pd.testing.assert_frame_equal(a[k].drop(columns="_row"), b[k].drop(columns="_row"), obj=k)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encodings_read_the_same(tmp_path, small_frames, encoding):
+    res = read_folder(small_city.write(tmp_path, encoding=encoding))
+    assert not res.issues
+    frames_equal(res.frames, small_frames)
+
+
+def test_lf_line_ends_and_xlsx_read_the_same(tmp_path, small_frames):
+    res = read_folder(small_city.write(tmp_path / "lf", newline="\n"))
+    frames_equal(res.frames, small_frames)
+    small_city.write_xlsx(tmp_path / "x")
+    res = read_folder(tmp_path / "x")
+    assert not res.issues, [i.line() for i in res.issues]
+    frames_equal(res.frames, small_frames)
+    assert [r.name for r in res.raw] == ["export.xlsx"]
+
+
+def test_values_are_parsed(small_frames):
+    emp = small_frames["employments"]
+    row = emp[emp["person_id"] == "10004"].iloc[0]
+    assert row["supervisor_since"] == pd.Timestamp(2024, 3, 1)
+    assert pd.isna(emp[emp["person_id"] == "10001"].iloc[0]["end"])
+    pay = small_frames["payroll"]
+    # '3 000,00' with a space as thousands separator; '-200,00' a correction
+    assert sorted(pay.loc[pay["person_id"] == "10001", "amount"].tolist()) == [-200.0, 100.0, 3000.0, 3000.0, 9999.0]
+    tr = small_frames["trainings"].set_index("participation_id")
+    assert tr.at["T11", "fee"] == 1500.0
+    assert tr.at["T1", "fee"] == 0.0  # empty euro cell = 0
+    assert pd.isna(tr.at["T3", "paid_pct"])  # empty number stays empty
+    assert "training_name" not in tr.columns and "organiser" not in tr.columns  # free text dropped
+    assert list(small_frames["employments"]["_row"])[:2] == [2, 3]  # header is line 1
+
+
+def _mutate(folder, stem, old, new):
+    p = folder / f"{stem}.csv"
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_tolerated_variants(tmp_path):
+    d = small_city.write(tmp_path)
+    _mutate(d, "henkilosto", "10001;1;1.1.2020;", "10001;1;2020-01-01;")
+    _mutate(d, "koulutukset", ";3500;100;", ";\"3\u00a0500\";100;")  # quoted, nbsp thousands
+    res = read_folder(d)
+    assert not res.issues
+    assert res.frames["employments"].iloc[0]["start"] == pd.Timestamp(2020, 1, 1)
+    tr = res.frames["trainings"].set_index("participation_id")
+    assert tr.at["T5", "fee"] == 3500.0
+
+
+@pytest.mark.parametrize(
+    "stem, old, new, code, row, column",
+    [
+        ("koulutukset", ";10.4.2024;11.4.2024;12;", ";10.4.2024;11.4.2024;1:30;", "hours_hmm", 2, "Tunnit"),
+        ("henkilosto", ";1100;Sihteeri;vakinainen;toimistotyöaika;100;", ";1100;Sihteeri;vakinainen;toimistotyöaika;sata;", "not_number", 2, "Työaikaprosentti"),
+        ("henkilosto", "10001;1;1.1.2020;", "10001;1;31.2.2020;", "not_date", 2, "Alkupvm"),
+        ("koulutukset", ";sisäinen;TIED;", ";seminaari;TIED;", "unknown_code", 2, "Tyyppi"),
+        ("tavoitekeskustelut", "D4;10004;10004;2024;sovittu;", "D4;10004;10004;;sovittu;", "required", 5, "Vuosi"),
+    ],
+)
+def test_bad_cells_name_file_row_and_column(tmp_path, stem, old, new, code, row, column):
+    d = small_city.write(tmp_path)
+    _mutate(d, stem, old, new)
+    res = read_folder(d)
+    assert res.refused
+    [issue] = [i for i in res.issues if i.code == code]
+    assert issue.file == f"{stem}.csv" and issue.rows == [row] and issue.column == column
+    line = issue.line()
+    assert f"{stem}.csv" in line and f"row {row}" in line and column in line
+
+
+def test_wrong_separator_missing_file_and_column(tmp_path):
+    d = small_city.write(tmp_path)
+    p = d / "organisaatio.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
+    (d / "koulutustarpeet.csv").unlink()
+    _mutate(d, "poissaolot", "Kalenteripäivät;", "")
+    res = read_folder(d)
+    codes = {i.code: i for i in res.issues}
+    assert {"separator", "missing_file", "missing_column"} <= codes.keys()
+    assert "';'" in codes["separator"].line()
+    assert "koulutustarpeet.csv" in codes["missing_file"].line()
+    assert "Kalenteripäivät" in codes["missing_column"].line()
+
+
+def test_encoding_that_is_neither_is_refused(tmp_path):
+    d = small_city.write(tmp_path)
+    p = d / "organisaatio.csv"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16"))
+    res = read_folder(d)
+    assert [i.code for i in res.issues] == ["encoding"]
+
+
+def test_henkilotunnus_anywhere_is_refused_and_never_shown(tmp_path):
+    hetu = make_hetu()
+    assert hetu_spans(hetu) and mask_hetu(f"x {hetu} y") != f"x {hetu} y"
+    d = small_city.write(tmp_path)
+    _mutate(d, "henkilosto", ";Sihteeri;", f";Sihteeri {hetu};")  # a free-text column
+    _mutate(d, "koulutukset", ";1 500,00;", f";{make_hetu('010203', 'A', '456')};")  # a euro column
+    res = read_folder(d)
+    hits = [i for i in res.issues if i.code == "henkilotunnus"]
+    assert {i.file for i in hits} == {"henkilosto.csv", "koulutukset.csv"}
+    assert hits[0].rows == [2] and hits[0].column == "Nimike"
+    text = " ".join(i.line() + str(i.to_dict()) for i in res.issues)
+    assert hetu not in text and make_hetu("010203", "A", "456") not in text
+
+
+def test_invalid_check_character_is_not_a_henkilotunnus():
+    good = make_hetu()
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert hetu_spans(good) and not hetu_spans(wrong)

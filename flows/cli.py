@@ -69,7 +69,7 @@ def synth(
         frames = generate(persons, _years(years), seed)
         paths = write_export(frames, out, encoding=encoding, xlsx=xlsx)
     for p in paths:
-        console.print(str(p), highlight=False)
+        console.print(str(p), highlight=False, soft_wrap=True)
 
 
 def _read_and_validate(input_dir: Path):
@@ -117,7 +117,7 @@ def validate(
     rows = sum(res.rows_read.values())
     if out is not None:
         for p in _write_dq(out, issues, res, refused):
-            console.print(f"data-quality report: {p}", highlight=False)
+            console.print(f"data-quality report: {p}", highlight=False, soft_wrap=True)
     if refused:
         console.print(f"[bold red]REFUSED[/]: {len(critical(issues))} critical problem(s) in "
                       f"{rows} rows read; nothing would be loaded.", highlight=False)
@@ -148,7 +148,7 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
         from connectors.files import read_folder
 
         for p in _write_dq(out, issues, read_folder(input_dir), True):
-            console.print(f"data-quality report (HR-internal): {p}", highlight=False)
+            console.print(f"data-quality report (HR-internal): {p}", highlight=False, soft_wrap=True)
         _fail(f"the batch was refused by validation ({batch['rows_read']} rows read, 0 loaded, "
               f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
               f"run again.", 1)
@@ -183,7 +183,7 @@ def _summary(result: dict) -> None:
     console.print(f"Rows read {b['rows_read']} = loaded {b['rows_loaded']} + quarantined "
                   f"{b['rows_quarantined']}", highlight=False)
     for name, path in result["paths"].items():
-        console.print(f"{name:12} {path}", highlight=False)
+        console.print(f"{name:12} {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -213,7 +213,7 @@ def demo(
     export = Path("var/demo-export")
     with console.status(f"Generating a synthetic municipality of {persons} persons…"):
         write_export(generate(persons, (year - 1, year), seed), export, encoding="cp1252")
-    console.print(f"synthetic export: {export}", highlight=False)
+    console.print(f"synthetic export: {export}", highlight=False, soft_wrap=True)
     result = _run(export, year, out, None, Path("var"))
     _summary(result)
 

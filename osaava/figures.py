@@ -242,6 +242,30 @@ def hourly_pay(
     return rate, {k: float(v) for k, v in med.items()}, org_med
 
 
+def period_htv(p_y: pd.DataFrame, absences: pd.DataFrame, y: Year) -> pd.DataFrame:
+    """Person-years of each period overlapping Y (DOMAIN §5 htv): calendar days of the period
+    inside Y, minus the distinct unpaid-absence days of its employment inside both, / days in Y
+    × working-time % / 100."""
+    p = p_y.copy()
+    p["cs"] = p["start"].clip(lower=y.start)
+    p["ce"] = p["end_eff"].clip(upper=y.end)
+    p["days"] = (p["ce"] - p["cs"]).dt.days + 1
+    unpaid = absences[absences["paid"] == "palkaton"].copy()
+    unpaid["s"] = pd.to_datetime(unpaid["start"]).clip(lower=y.start)
+    unpaid["e"] = pd.to_datetime(unpaid["end"]).clip(upper=y.end)
+    unpaid = unpaid[unpaid["s"] <= unpaid["e"]]
+    udays = expand_days(unpaid, "s", "e", ["person_id", "employment_no"]).drop_duplicates()
+    p["pidx"] = np.arange(len(p))
+    p["unpaid"] = 0
+    if len(udays):
+        m = udays.merge(p[["person_id", "employment_no", "cs", "ce", "pidx"]],
+                        on=["person_id", "employment_no"])
+        m = m[(m["day"] >= m["cs"]) & (m["day"] <= m["ce"])]
+        p["unpaid"] = p["pidx"].map(m.groupby("pidx").size()).fillna(0).astype("int64")
+    p["htv"] = (p["days"] - p["unpaid"]) / y.days * p["working_time_pct"].astype("float64") / 100.0
+    return p
+
+
 # ---------------------------------------------------------------------------------------------
 # The whole computation
 
@@ -278,26 +302,7 @@ def compute(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, y
     put("headcount_year_end", sector_of.reindex(hc).value_counts().to_dict(), int(len(hc)))
 
     # --- htv ----------------------------------------------------------------------------------
-    p = p_y.copy()
-    p["cs"] = p["start"].clip(lower=y.start)
-    p["ce"] = p["end_eff"].clip(upper=y.end)
-    p["days"] = (p["ce"] - p["cs"]).dt.days + 1
-    ab = frames["absences"]
-    unpaid = ab[ab["paid"] == "palkaton"].copy()
-    unpaid["s"] = pd.to_datetime(unpaid["start"]).clip(lower=y.start)
-    unpaid["e"] = pd.to_datetime(unpaid["end"]).clip(upper=y.end)
-    unpaid = unpaid[unpaid["s"] <= unpaid["e"]]
-    udays = expand_days(unpaid, "s", "e", ["person_id", "employment_no"]).drop_duplicates()
-    p["pidx"] = np.arange(len(p))
-    if len(udays):
-        m = udays.merge(p[["person_id", "employment_no", "cs", "ce", "pidx"]],
-                        on=["person_id", "employment_no"])
-        m = m[(m["day"] >= m["cs"]) & (m["day"] <= m["ce"])]
-        ucount = m.groupby("pidx").size()
-        p["unpaid"] = p["pidx"].map(ucount).fillna(0).astype("int64")
-    else:
-        p["unpaid"] = 0
-    p["htv"] = (p["days"] - p["unpaid"]) / y.days * p["working_time_pct"].astype("float64") / 100.0
+    p = period_htv(p_y, frames["absences"], y)
     put("htv", p.groupby("sector")["htv"].sum().to_dict(), float(p["htv"].sum()))
 
     # --- participations of Y -------------------------------------------------------------------

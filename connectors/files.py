@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from osaava.issues import Issue, hetu_spans
+from osaava.issues import Issue, hetu_spans, mask_hetu
 from osaava.schema import ENTITIES, ROW, Column, Entity
 
 MAX_ROWS_LISTED = 20
@@ -191,22 +191,25 @@ def _convert(col: Column, s: pd.Series, rows: pd.Series, file: str, issues: list
             return out.astype("float64")
         return out.astype("Float64")
     if col.kind == "date":
-        d = s.str.extract(_DMY_RE)
-        iso = s.str.extract(_ISO_RE)
-        day = d[0].fillna(iso[2])
-        month = d[1].fillna(iso[1])
-        year = d[2].fillna(iso[0])
-        parts = pd.DataFrame({"year": pd.to_numeric(year, errors="coerce"),
-                              "month": pd.to_numeric(month, errors="coerce"),
-                              "day": pd.to_numeric(day, errors="coerce")})
-        parsed = pd.to_datetime(parts, errors="coerce")
+        parsed = _parse_dates(s, empty)
         bad = ~empty & parsed.isna()
         if bad.any():
             issues.append(_bad(col, rows[bad], s[bad], file, "not_date",
                                "not a valid date",
                                "Write dates as d.m.yyyy, e.g. 31.12.2025."))
-        return parsed.where(~empty).astype("datetime64[s]")
+        return parsed.astype("datetime64[s]")
     raise AssertionError(col.kind)  # pragma: no cover
+
+
+def _parse_dates(s: pd.Series, empty: pd.Series) -> pd.Series:
+    """d.m.yyyy (leading zeros optional), or ISO yyyy-mm-dd; anything else is NaT."""
+    dmy = s.where(s.str.fullmatch(_DMY_RE.pattern), None)
+    parsed = pd.to_datetime(dmy, format="%d.%m.%Y", errors="coerce")
+    rest = ~empty & parsed.isna() & s.str.fullmatch(_ISO_RE.pattern)
+    if rest.any():
+        parsed = parsed.where(~rest, pd.to_datetime(s.where(rest, None), format="%Y-%m-%d",
+                                                    errors="coerce"))
+    return parsed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,10 +220,41 @@ def _norm_header(h: object) -> str:
     return re.sub(r"\s+", " ", str(h if h is not None else "").replace("\ufeff", "").replace("\u00a0", " ")).strip().casefold()
 
 
-def _records_from_csv(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+@dataclass
+class Grid:
+    """A table as text: the header cells, one column of strings per header position, the source
+    line of each row (header = line 1) and the rows whose field count differs from the header's."""
+
+    header: list[str]
+    cells: pd.DataFrame
+    lines: np.ndarray
+    wrong: list[tuple[int, int]]
+
+
+def _refuse_separator(header: list[str], name: str) -> None:
+    if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
+        sep = next(sep for sep in (",", "\t", "|") if sep in header[0])
+        raise _Refuse(Issue("critical", "separator", name,
+                            f"the columns are separated by {sep!r}, not by ';'",
+                            "Export the file again as CSV with ';' as the separator.", rows=[1]))
+
+
+def _grid(header: list[str], records: list[list[str]], lines: list[int]) -> Grid:
+    width = len(header)
+    wrong = [(ln, len(r)) for r, ln in zip(records, lines)
+             if len(r) != width and not (len(r) > width and not any(c.strip() for c in r[width:]))]
+    cells = [(r + [""] * width)[:width] for r in records]
+    frame = pd.DataFrame(cells, columns=range(width), dtype="str") if cells else pd.DataFrame(
+        {j: pd.Series([], dtype="str") for j in range(width)})
+    return Grid(header, frame, np.asarray(lines, dtype=np.int64), wrong)
+
+
+def _grid_from_csv(text: str, name: str) -> Grid:
     if not text.strip():
         raise _Refuse(Issue("critical", "empty_file", name, "the file is empty",
                             "Export the file again; it must at least have its header row."))
+    if '"' not in text:
+        return _grid_unquoted(text, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
     try:
         header = next(reader)
@@ -234,15 +268,40 @@ def _records_from_csv(text: str, name: str) -> tuple[list[str], list[list[str]],
         raise _Refuse(Issue("critical", "csv", name, f"the CSV cannot be read ({e})",
                             "Check the quoting of the file and export it again.",
                             rows=[reader.line_num])) from None
-    if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
-        sep = next(sep for sep in (",", "\t", "|") if sep in header[0])
-        raise _Refuse(Issue("critical", "separator", name,
-                            f"the columns are separated by {sep!r}, not by ';'",
-                            "Export the file again as CSV with ';' as the separator.", rows=[1]))
-    return header, records, lines
+    _refuse_separator(header, name)
+    return _grid(header, records, lines)
 
 
-def _records_from_sheet(ws, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+def _grid_unquoted(text: str, name: str) -> Grid:
+    """The fast path for a file without quotes: every line is a row; the C parser splits them."""
+    physical = text.split("\n")
+    header = physical[0].rstrip("\r").split(";")
+    _refuse_separator(header, name)
+    width = len(header)
+    kept, lines, wrong = [], [], []
+    for i, line in enumerate(physical[1:], start=2):
+        line = line.rstrip("\r")
+        if not line.replace(";", "").strip():
+            continue
+        n = line.count(";") + 1
+        if n != width:
+            if n > width and not line.split(";", width)[width].replace(";", "").strip():
+                line = ";".join(line.split(";")[:width])
+            else:
+                wrong.append((i, n))
+                continue
+        kept.append(line)
+        lines.append(i)
+    if kept:
+        cells = pd.read_csv(io.StringIO("\n".join(kept)), sep=";", header=None, names=range(width),
+                            dtype="str", na_filter=False, quoting=csv.QUOTE_NONE, engine="c",
+                            skip_blank_lines=False)
+    else:
+        cells = pd.DataFrame({j: pd.Series([], dtype="str") for j in range(width)})
+    return Grid(header, cells, np.asarray(lines, dtype=np.int64), wrong)
+
+
+def _grid_from_sheet(ws, name: str) -> Grid:
     rows = ws.iter_rows(values_only=True)
     try:
         header = next(rows)
@@ -259,7 +318,7 @@ def _records_from_sheet(ws, name: str) -> tuple[list[str], list[list[str]], list
             continue
         records.append(cells)
         lines.append(i)
-    return header, records, lines
+    return _grid(header, records, lines)
 
 
 def _cell_text(v: object) -> str:
@@ -284,24 +343,29 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _scan_hetu(header: list[str], records: list[list[str]], lines: list[int], name: str) -> Issue | None:
-    hits_rows, hits_cols = [], []
-    for j, h in enumerate(header):
-        if hetu_spans(h):
-            hits_rows.append(1)
-            hits_cols.append(f"header {j + 1}")
-    for rec, line in zip(records, lines):
-        joined = "\x1f".join(rec)
-        if not any(ch.isdigit() for ch in joined):
-            continue
-        if hetu_spans(joined):
-            for j, cell in enumerate(rec):
-                if hetu_spans(cell):
-                    hits_rows.append(line)
-                    hits_cols.append(header[j] if j < len(header) else f"column {j + 1}")
-    if not hits_rows:
+_HETU_QUICK = r"[0-9]{6}[-+A-FU-Ya-fu-y][0-9]{3}"
+
+
+def _scan_hetu(grid: Grid, name: str, text: str | None = None) -> Issue | None:
+    """A henkilötunnus anywhere in the file: one regex pass over the whole text, and only when it
+    finds one, a look at the cells to say where."""
+    if text is not None and not hetu_spans(text):
         return None
-    cols = sorted(set(hits_cols), key=hits_cols.index)
+    hits: list[tuple[int, str]] = []
+    for j, h in enumerate(grid.header):
+        if hetu_spans(h):
+            hits.append((1, f"header {j + 1}"))
+    for j in grid.cells.columns:
+        col = grid.cells[j]
+        quick = col.str.contains(_HETU_QUICK, regex=True).fillna(False).to_numpy(dtype=bool)
+        for k in np.flatnonzero(quick):
+            if hetu_spans(col.iloc[k]):
+                label = mask_hetu(grid.header[j]) if j < len(grid.header) else f"column {j + 1}"
+                hits.append((int(grid.lines[k]), label))
+    if not hits:
+        return None
+    hits.sort()
+    cols = sorted({c for _, c in hits}, key=[c for _, c in hits].index)
     return Issue(
         "critical",
         "henkilotunnus",
@@ -311,16 +375,17 @@ def _scan_hetu(header: list[str], records: list[list[str]], lines: list[int], na
         "Remove personal identity codes from the export (use the employee number) and export "
         "again.",
         column=", ".join(cols),
-        rows=hits_rows[:MAX_ROWS_LISTED],
-        count=len(hits_rows),
+        rows=[r for r, _ in hits][:MAX_ROWS_LISTED],
+        count=len(hits),
     )
 
 
-def _table(entity: Entity, name: str, header: list[str], records: list[list[str]],
-           lines: list[int], issues: list[Issue]) -> pd.DataFrame | None:
-    hetu = _scan_hetu(header, records, lines, name)
+def _table(entity: Entity, name: str, grid: Grid, issues: list[Issue],
+           text: str | None = None) -> pd.DataFrame | None:
+    hetu = _scan_hetu(grid, name, text)
     if hetu is not None:
         issues.append(hetu)
+    header = [mask_hetu(h) for h in grid.header]
     norm = [_norm_header(h) for h in header]
     want = {_norm_header(c.header): c for c in entity.columns}
     missing = [c.header for c in entity.columns if _norm_header(c.header) not in norm]
@@ -341,28 +406,24 @@ def _table(entity: Entity, name: str, header: list[str], records: list[list[str]
                             + " not part of the export format; ignored",
                             "Remove the column from the export if it is not needed.",
                             column="; ".join(extra), rows=[1]))
-    width = len(header)
-    wrong = [(ln, len(r)) for r, ln in zip(records, lines)
-             if len(r) != width and not (len(r) > width and not any(c.strip() for c in r[width:]))]
+    wrong = grid.wrong
     if wrong:
         issues.append(Issue("critical", "field_count", name,
-                            f"the row does not have {width} fields like the header "
+                            f"the row does not have {len(header)} fields like the header "
                             f"(it has {wrong[0][1]})",
                             "Check the separators and quotes on the row; a ';' inside a text "
                             "must be quoted.", rows=[w[0] for w in wrong[:MAX_ROWS_LISTED]],
                             count=len(wrong)))
     if missing or dup or wrong:
         return None
-    grid = [(r + [""] * width)[:width] for r in records]
-    raw = pd.DataFrame(grid, columns=norm, dtype="str") if grid else pd.DataFrame(
-        {n: pd.Series([], dtype="str") for n in norm})
-    rows = pd.Series(lines, dtype="int64")
+    position = {n: j for j, n in enumerate(norm)}
+    rows = pd.Series(grid.lines, dtype="int64")
     out = {}
     for col in entity.loaded_columns:
-        out[col.name] = _convert(col, raw[_norm_header(col.header)].reset_index(drop=True), rows,
-                                 name, issues)
+        raw = grid.cells[position[_norm_header(col.header)]].reset_index(drop=True)
+        out[col.name] = _convert(col, raw, rows, name, issues)
     df = pd.DataFrame(out)
-    df[ROW] = rows.to_numpy(dtype=np.int64)
+    df[ROW] = grid.lines
     return df
 
 
@@ -398,11 +459,13 @@ def read_folder(folder: Path) -> ReadResult:
                 name = path.name
                 data = path.read_bytes()
                 res.raw.append(RawFile(entity.name, name, data, sha256(data)))
-                header, records, lines = _records_from_csv(decode(data, name), name)
+                text = decode(data, name)
+                grid = _grid_from_csv(text, name)
             elif workbook is not None and (entity.file in sheets or f"{entity.file}.csv" in sheets):
                 sheet = sheets.get(entity.file) or sheets[f"{entity.file}.csv"]
                 name = f"{xlsx.name}[{sheet}]"
-                header, records, lines = _records_from_sheet(workbook[sheet], name)
+                grid = _grid_from_sheet(workbook[sheet], name)
+                text = None
             else:
                 raise _Refuse(Issue("critical", "missing_file", f"{entity.file}.csv",
                                     "the file is missing from the export folder",
@@ -411,8 +474,8 @@ def read_folder(folder: Path) -> ReadResult:
         except _Refuse as r:
             res.issues.append(r.issue)
             continue
-        res.rows_read[entity.name] = len(records)
-        df = _table(entity, name, header, records, lines, res.issues)
+        res.rows_read[entity.name] = len(grid.lines) + len(grid.wrong)
+        df = _table(entity, name, grid, res.issues, text)
         if df is not None:
             df.attrs["file"] = name
             res.frames[entity.name] = df

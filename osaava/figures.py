@@ -511,9 +511,12 @@ def _findings(frames, g: Guideline, codes: CodeMapping, y: Year, periods, groups
             "reason", "amount_eur"]
     parts: list[pd.DataFrame] = []
 
-    def add(code: str, df: pd.DataFrame, reason: pd.Series | str, amount=0.0) -> None:
+    def add(code: str, df: pd.DataFrame, reason, amount=0.0) -> None:
+        """reason: a text, or a function of df giving one text per row (called only when df has rows)."""
         if df.empty:
             return
+        if callable(reason):
+            reason = reason(df)
         parts.append(pd.DataFrame({
             "code": code,
             "severity": FINDINGS[code][0],
@@ -528,12 +531,12 @@ def _findings(frames, g: Guideline, codes: CodeMapping, y: Year, periods, groups
     r = a[a["app_required"]]
     add("application_missing", r[r["app_missing"]], "no approval date")
     late = r[r["app_late"]]
-    add("application_late", late, "approved " + late["approved_on"].dt.strftime("%-d.%-m.%Y").fillna("")
-        + ", training started " + late["start"].dt.strftime("%-d.%-m.%Y"))
+    add("application_late", late, lambda d: "approved " + d["approved_on"].dt.strftime("%-d.%-m.%Y")
+        + ", training started " + d["start"].dt.strftime("%-d.%-m.%Y"))
     below = r[r["app_below"]]
-    add("approver_below_limit", below,
-        "approver " + below["approver"].fillna("(empty)").astype("str") + " for "
-        + below["direct"].map(lambda v: f"{v:.2f}") + " €")
+    add("approver_below_limit", below, lambda d:
+        "approver " + d["approver"].fillna("(empty)").astype("str") + " for "
+        + d["direct"].map(lambda v: f"{v:.2f}").astype("str") + " €")
 
     ppd = (a.groupby("person_id")["paid_hours"].sum() / g.training_day_hours)
     over = ppd[ppd > g.paid_days_cap]
@@ -546,7 +549,7 @@ def _findings(frames, g: Guideline, codes: CodeMapping, y: Year, periods, groups
     needs_c = (a["direct"] >= c.min_direct_cost_eur) | (a["hours"] / g.training_day_hours >= c.min_training_days)
     cm = a["commitment_months"].astype("float64")
     miss = a[needs_c & (cm.isna() | (cm < c.months))]
-    add("commitment_missing", miss, "commitment " + cm[miss.index].map(
+    add("commitment_missing", miss, lambda d: "commitment " + cm[d.index].map(
         lambda v: "empty" if pd.isna(v) else f"{int(v)} months").astype("str")
         + f", {c.months} required")
 
@@ -565,9 +568,9 @@ def _findings(frames, g: Guideline, codes: CodeMapping, y: Year, periods, groups
             total = (hit["c_end"] - hit["c_start"]).dt.days
             amount = net_direct(hit) * left / total
             hit["sector"] = hit["person_id"].map(groups["sector"]).fillna(hit["sector"])
-            add("repayment_case", hit,
-                "employment ended " + hit["emp_end"].dt.strftime("%-d.%-m.%Y") + ", commitment until "
-                + hit["c_end"].dt.strftime("%-d.%-m.%Y"), amount.round(2))
+            add("repayment_case", hit, lambda d:
+                "employment ended " + d["emp_end"].dt.strftime("%-d.%-m.%Y") + ", commitment until "
+                + d["c_end"].dt.strftime("%-d.%-m.%Y"), amount.round(2))
 
     bad_sup = compliant[~compliant].index
     if len(bad_sup):

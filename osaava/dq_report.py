@@ -1,0 +1,124 @@
+"""The HR-internal data-quality report of one batch: HTML for people, JSON for machines.
+
+Its first line says it is HR-internal (DOMAIN §6). It lists the batch's status, every issue
+(file, rows as a spreadsheet shows them, column, count, masked examples, what is wrong and
+what to do) and the row reconciliation. Every text passes through ``mask_hetu`` on the way
+out, so a henkilötunnus can never be printed, even one hiding in a header or a file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment
+
+from osaava.issues import Issue, mask_hetu
+from osaava.quality import outcome, reconcile
+
+NOTICE = "HR-internal / vain henkilöstöhallinnon käyttöön"
+MAX_ROWS_SHOWN = 20
+
+_TEMPLATE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ r.notice }} – data-quality report</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }
+h1 { font-size: 1.2rem; color: #8a1c1c; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #bbb; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.status { font-size: 1.1rem; font-weight: bold; padding: .4rem .6rem; display: inline-block; }
+.refused { background: #f6d5d5; } .warnings { background: #fbefc8; } .loaded { background: #d8f0d8; }
+.critical { color: #8a1c1c; font-weight: bold; } .warning { color: #7a5b00; }
+</style></head>
+<body>
+<h1>{{ r.notice }}</h1>
+<h2>Data-quality report</h2>
+<p class="status {{ css }}">Status: {{ r.status }}</p>
+<p>{{ r.counts.critical }} critical issue(s), {{ r.counts.warning }} warning(s).
+{% if r.status == "refused" %}A critical issue refuses the whole batch: nothing of it is loaded. Fix the export and run again.
+{% elif r.status == "loaded with warnings" %}The batch was loaded. Check the warnings below; they may make figures incomplete.
+{% else %}The batch was loaded without remarks.{% endif %}</p>
+
+<h2>Issues</h2>
+{% if r.issues %}
+<table>
+<tr><th>Severity</th><th>File</th><th>Rows</th><th>Column</th><th>Count</th><th>Examples</th><th>What is wrong</th><th>What to do</th></tr>
+{% for i in r.issues %}
+<tr><td class="{{ i.severity }}">{{ i.severity }}</td><td>{{ i.file }}</td>
+<td>{{ i.rows | join(", ") }}{% if i.count > i.rows | length and i.rows %} (+{{ i.count - i.rows | length }} more){% endif %}</td>
+<td>{{ i.column or "" }}</td><td class="num">{{ i.count }}</td>
+<td>{{ i.examples | join(", ") }}</td><td>{{ i.message }}</td><td>{{ i.advice }}</td></tr>
+{% endfor %}
+</table>
+{% else %}<p>No issues.</p>{% endif %}
+
+<h2>Row reconciliation</h2>
+<table>
+<tr><th>Entity</th><th>Rows read</th><th>Rows loaded</th><th>Rows quarantined</th></tr>
+{% for name, e in r.reconciliation.entities.items() %}
+<tr><td>{{ name }}</td><td class="num">{{ e.rows_read }}</td><td class="num">{{ e.rows_loaded }}</td><td class="num">{{ e.rows_quarantined }}</td></tr>
+{% endfor %}
+<tr><th>Total</th><th class="num">{{ r.reconciliation.rows_read }}</th><th class="num">{{ r.reconciliation.rows_loaded }}</th><th class="num">{{ r.reconciliation.rows_quarantined }}</th></tr>
+</table>
+
+{% if r.inputs %}
+<h2>Inputs</h2>
+<table>
+<tr><th>Entity</th><th>File</th><th>SHA-256</th></tr>
+{% for f in r.inputs %}<tr><td>{{ f.entity }}</td><td>{{ f.file }}</td><td><code>{{ f.sha256 }}</code></td></tr>
+{% endfor %}
+</table>
+{% endif %}
+</body></html>
+"""
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_COMPILED = _ENV.from_string(_TEMPLATE)
+
+
+def _safe(value: Any) -> Any:
+    """JSON-ready: numpy scalars and NaN to plain values, every string masked."""
+    if isinstance(value, str):
+        return mask_hetu(value)
+    if isinstance(value, Mapping):
+        return {_safe(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _input(f: Any) -> dict:
+    get = (lambda k: f.get(k)) if isinstance(f, Mapping) else (lambda k: getattr(f, k, None))
+    return {"entity": get("entity"), "file": get("file") or get("name"), "sha256": get("sha256")}
+
+
+def _order(i: Issue) -> tuple:
+    return (0 if i.severity == "critical" else 1, i.file, i.rows[0] if i.rows else 0)
+
+
+def render_dq_report(issues: Iterable[Issue], rows_read: Mapping[str, int],
+                     inputs: Sequence[Any] = (), refused: bool | None = None) -> tuple[str, dict]:
+    """The report as (HTML, JSON-ready dict). ``refused`` defaults to "any critical issue"."""
+    issues = sorted(issues, key=_order)
+    status = outcome(issues)
+    if refused:
+        status = "refused"
+    refused = status == "refused"
+    data = _safe({
+        "notice": NOTICE,
+        "status": status,
+        "counts": {"critical": sum(i.severity == "critical" for i in issues),
+                   "warning": sum(i.severity == "warning" for i in issues)},
+        "reconciliation": reconcile(rows_read, refused),
+        "inputs": [_input(f) for f in inputs],
+        "issues": [{**i.to_dict(), "rows": list(i.rows[:MAX_ROWS_SHOWN])} for i in issues],
+    })
+    css = {"refused": "refused", "loaded with warnings": "warnings"}.get(status, "loaded")
+    html = _COMPILED.render(r=data, css=css)
+    return html, data

@@ -140,7 +140,7 @@ def _clean_number_text(s: pd.Series) -> pd.Series:
     return out.str.replace("\u2212", "-", regex=False)
 
 
-def _convert(col: Column, s: pd.Series, rows: pd.Series, file: str, issues: list[Issue]) -> pd.Series:
+def convert_column(col: Column, s: pd.Series, rows: pd.Series, file: str, issues: list[Issue]) -> pd.Series:
     s = s.fillna("").astype(str).str.strip()
     empty = s == ""
     if col.required and empty.any():
@@ -421,7 +421,7 @@ def _table(entity: Entity, name: str, grid: Grid, issues: list[Issue],
     out = {}
     for col in entity.loaded_columns:
         raw = grid.cells[position[_norm_header(col.header)]].reset_index(drop=True)
-        out[col.name] = _convert(col, raw, rows, name, issues)
+        out[col.name] = convert_column(col, raw, rows, name, issues)
     df = pd.DataFrame(out)
     df[ROW] = grid.lines
     return df

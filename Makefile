@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export OSAAVA_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench setup check-services clean
+.PHONY: demo test bench serve setup check-services test-tools clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,20 @@ demo: $(STAMP)
 check-services:
 	@$(BIN)/python scripts/check_services.py
 
-test: $(STAMP) check-services
+# Debian's chromium, poppler-utils and fonts for the browser and PDF checks; the xAPI test LRS
+# in its own venv (ralph-malph cannot share Prefect's).
+test-tools:
+	@sh scripts/ensure_system_packages.sh
+	@bash scripts/lrs_venv.sh
+
+test: $(STAMP) check-services test-tools
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf var out test-artifacts .pytest_cache
+	rm -rf var out test-artifacts .pytest_cache .venv-lrs
+
+serve: $(STAMP)
+	scripts/serve.sh

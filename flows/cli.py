@@ -30,7 +30,7 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="osaava: follow the training guideline from HR data to the committee.")
 console = Console(stderr=False)
 err = Console(stderr=True)
@@ -128,8 +128,12 @@ def validate(
 
 
 def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Path) -> dict:
+    if db_url:
+        os.environ["OSAAVA_DB_URL"] = db_url
+    os.environ["OSAAVA_VAR"] = str(var_dir)
     from flows.annual_report import annual_report
     from flows.collect import collect
+    from flows.params import AnnualReportParams, CollectParams
     from osaava.guideline import ConfigError, guideline_for_year
     from osaava.issues import Issue
     from tasks.figures import BatchRefused
@@ -141,7 +145,7 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
     if not input_dir.is_dir():
         _fail(f"{input_dir}: the export folder does not exist", 2)
     with console.status("Collecting: read, validate, land, load…"):
-        batch = collect(input_dir=str(input_dir), db_url=db_url, var_dir=str(var_dir))
+        batch = collect(params=CollectParams(input_dir=str(input_dir)), end_expired_approvals=False)
     issues = [Issue(**i) for i in batch["issues"]]
     if batch["status"] != "loaded":
         _print_issues(issues)
@@ -156,7 +160,8 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
         console.print(f"{len(issues)} warning(s) in the data: see data-quality.html", highlight=False)
     with console.status(f"Annual report {year}: figures, report files…"):
         try:
-            result = annual_report(year=year, out=str(out), db_url=db_url, batch_id=batch["batch_id"])
+            result = annual_report(params=AnnualReportParams(
+                year=year, out=str(out), batch_id=batch["batch_id"], dry_run=True))
         except BatchRefused as e:
             _fail(str(e), 1)
     from connectors.files import read_folder
@@ -183,7 +188,8 @@ def _summary(result: dict) -> None:
     console.print(f"Rows read {b['rows_read']} = loaded {b['rows_loaded']} + quarantined "
                   f"{b['rows_quarantined']}", highlight=False)
     for name, path in result["paths"].items():
-        console.print(f"{name:12} {path}", highlight=False, soft_wrap=True)
+        if not name.startswith("chart_"):
+            console.print(f"{name:14} {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -218,12 +224,63 @@ def demo(
     _summary(result)
 
 
+@app.command("setup-blocks")
+def setup_blocks(
+    smtp_block: str = typer.Option("osaava-smtp", help="name of the EmailServerCredentials block"),
+) -> None:
+    """Create the Prefect blocks from environment variables: the SMTP relay
+    (OSAAVA_SMTP_HOST, OSAAVA_SMTP_PORT, OSAAVA_SMTP_TYPE = SSL | STARTTLS | INSECURE,
+    OSAAVA_SMTP_USERNAME, OSAAVA_SMTP_PASSWORD) and one Secret block per OSAAVA_SECRET_<NAME>
+    (named osaava-<name>). Values are never printed."""
+    from prefect.blocks.system import Secret
+    from prefect_email import EmailServerCredentials
+
+    host = os.environ.get("OSAAVA_SMTP_HOST")
+    if not host:
+        _fail("OSAAVA_SMTP_HOST is not set: give the SMTP relay's host name (and OSAAVA_SMTP_PORT, "
+              "OSAAVA_SMTP_TYPE, OSAAVA_SMTP_USERNAME, OSAAVA_SMTP_PASSWORD as needed)", 2)
+    smtp_type = os.environ.get("OSAAVA_SMTP_TYPE", "STARTTLS").upper()
+    if smtp_type not in ("SSL", "STARTTLS", "INSECURE"):
+        _fail("OSAAVA_SMTP_TYPE must be SSL, STARTTLS or INSECURE", 2)
+    port = os.environ.get("OSAAVA_SMTP_PORT")
+    EmailServerCredentials(
+        smtp_server=host,
+        smtp_type=smtp_type,
+        smtp_port=int(port) if port else None,
+        username=os.environ.get("OSAAVA_SMTP_USERNAME") or None,
+        password=os.environ.get("OSAAVA_SMTP_PASSWORD", ""),
+    ).save(smtp_block, overwrite=True)
+    console.print(f"block {smtp_block}: EmailServerCredentials for {host} ({smtp_type})", highlight=False)
+    for key, value in sorted(os.environ.items()):
+        if key.startswith("OSAAVA_SECRET_") and value:
+            name = "osaava-" + key.removeprefix("OSAAVA_SECRET_").lower().replace("_", "-")
+            Secret(value=value).save(name, overwrite=True)
+            console.print(f"block {name}: Secret (value not shown)", highlight=False)
+
+
 def main() -> None:
+    from osaava.guideline import ConfigError
+
     try:
-        app()
+        app(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover
         err.print("interrupted")
         sys.exit(130)
+    except ConfigError as e:
+        err.print(f"[bold red]osaava:[/] {e}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except Exception as e:  # a bug, not the user's doing: a short message, the details in a file
+        import traceback
+
+        from osaava.issues import mask_hetu
+
+        log = Path(os.environ.get("OSAAVA_VAR", "var")) / "osaava-error.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(mask_hetu(traceback.format_exc()), encoding="utf-8")
+        err.print(f"[bold red]osaava: internal error[/] ({type(e).__name__}: {mask_hetu(str(e))[:300]}). "
+                  f"This is a fault of osaava, not of the data; the details are in {log}. "
+                  "Please send that file to IT.", highlight=False, soft_wrap=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

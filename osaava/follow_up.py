@@ -50,3 +50,38 @@ def follow_up(fig: Figures, g: Guideline, as_of: dt.date, sectors: list[str] | N
     return {"year": fig.year, "as_of": as_of.isoformat(), "elapsed_pct": share * 100,
             "coverage_pace_pct": pace, "rows": rows,
             "warnings": sum(len(r["warnings"]) for r in rows)}
+
+
+def render_follow_up_html(summary: dict, lang: str, texts: dict, sector_names: dict,
+                          target_pct: float) -> str:
+    """A small mail body, readable on a phone: one table, warnings in words."""
+    from html import escape
+
+    from osaava.report import fmt
+
+    as_of = dt.date.fromisoformat(summary["as_of"])
+    day = f"{as_of.day}.{as_of.month}.{as_of.year}"
+    head = "".join(f"<th style='border:1px solid #999;padding:4px'>{escape(c)}</th>"
+                   for c in texts["follow_up_cols"])
+    rows = []
+    for r in summary["rows"]:
+        name = texts["follow_up_org"] if r["sector"] == "organisation" else \
+            sector_names.get(r["sector"], {}).get(lang, r["sector"])
+        notes = "; ".join(texts[w] for w in r["warnings"]) or "–"
+        cells = [escape(name), fmt(r["budget_eur"], lang, "eur"), fmt(r["direct_cost_eur"], lang, "eur"),
+                 fmt(r["budget_use_pct"], lang, "pct"), fmt(r["training_days"], lang, "num"),
+                 fmt(r["training_days_per_htv"], lang, "num"), fmt(r["discussion_coverage_pct"], lang, "pct"),
+                 escape(notes)]
+        style = "font-weight:bold" if r["warnings"] else ""
+        rows.append("<tr style='%s'>" % style + "".join(
+            f"<td style='border:1px solid #999;padding:4px'>{c}</td>" for c in cells) + "</tr>")
+    lead = texts["follow_up_lead"].format(as_of=day, elapsed=fmt(summary["elapsed_pct"], lang, "pct"),
+                                          pace=fmt(summary["coverage_pace_pct"], lang, "pct"),
+                                          target=fmt(target_pct, lang, "pct"))
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+            "<body style='font-family:Arial,sans-serif;max-width:640px;margin:0 auto;padding:8px'>"
+            f"<h1 style='font-size:20px'>{escape(texts['follow_up_title'].format(year=summary['year']))}</h1>"
+            f"<p>{escape(lead)}</p><div style='overflow-x:auto'>"
+            f"<table style='border-collapse:collapse;font-size:14px'><tr>{head}</tr>{''.join(rows)}</table>"
+            f"</div><p>{escape(texts['follow_up_none']) if not summary['warnings'] else ''}</p></body></html>")

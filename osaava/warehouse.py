@@ -98,6 +98,12 @@ delivery = sa.Table(
     sa.Column("recipient", sa.String(320), nullable=False),
     sa.Column("message_id", sa.String(500), nullable=True),
     sa.Column("sent_at", _UTC_NOW, nullable=False),
+    # Added by migration 0002: the recipient's language and group, how many times this report
+    # went to them (a resend counts up) and the SMTP server's answer to the last one.
+    sa.Column("language", sa.String(5), nullable=True),
+    sa.Column("recipient_group", sa.String(50), nullable=True),
+    sa.Column("sends", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("smtp_reply", sa.String(500), nullable=True),
     sa.UniqueConstraint("report_id", "recipient"),
 )
 

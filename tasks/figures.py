@@ -76,3 +76,16 @@ def check_batch(db_url: str | None, batch_id: int | None) -> warehouse.BatchInfo
 @task(name="compute figures", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=3600)
 def compute_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     return year_figures(db_url, batch_id, year)
+
+
+def previous_year_in_helsinki() -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Helsinki")).year - 1
+
+
+@task(name="report year", persist_result=False, cache_policy=NO_CACHE)
+def report_year() -> int:
+    """The year an annual report covers when none is given: the previous calendar year."""
+    return previous_year_in_helsinki()

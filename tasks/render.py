@@ -1,18 +1,33 @@
-"""Render: figures → report files (figures.json, the HR-internal findings, the summary pages)."""
+"""Render: figures → report files.
+
+HR-internal: ``figures.json`` (every figure, unrounded, unsuppressed) and
+``findings-hr-internal.csv`` (findings with employee numbers). Public, per language, all made
+from the one suppressed copy (:func:`osaava.report.suppress`):
+
+- ``report-<lang>.html`` — the committee mail body (CSS inlined; charts referenced as
+  ``charts/report-<lang>-<chart>.png``, which the mail builder turns into CID images);
+- ``charts/report-<lang>-<chart>.png`` — the four charts;
+- ``report-<lang>.pdf`` — the PDF appendix; ``report-<lang>.xlsx`` — the workbook;
+- ``summary-<lang>.html`` — the same report as one self-contained web page (charts embedded).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from osaava.report import dumps, render_summary_html, suppress
+from osaava.report import (ReportContext, chart_file, dumps, render_charts, render_mail_html,
+                           render_pdf, render_summary_html, render_xlsx, suppress)
 from tasks.figures import YearFigures
 
 LANGS = ("fi", "sv")
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def findings_csv(yf: YearFigures) -> str:
@@ -33,24 +48,40 @@ def findings_csv(yf: YearFigures) -> str:
     return buf.getvalue()
 
 
-def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
+def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
+                  made_on: dt.date | None = None) -> dict[str, str]:
+    """Write every report file; returns name → path. ``made_on`` (default: today in Helsinki)
+    is the only date in the public files, so the same figures and date give the same bytes."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
+    made_on = made_on or dt.datetime.now(HELSINKI).date()
     paths: dict[str, str] = {}
-    p = folder / "figures.json"
-    p.write_text(dumps(yf.document), encoding="utf-8")
-    paths["figures"] = str(p)
-    p = folder / "findings-hr-internal.csv"
-    p.write_text(findings_csv(yf), encoding="utf-8-sig")
-    paths["findings"] = str(p)
+
+    def put(name: str, rel: str, data: str | bytes, encoding: str = "utf-8") -> None:
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            p.write_bytes(data)
+        else:
+            p.write_text(data, encoding=encoding)
+        paths[name] = str(p)
+
+    put("figures", "figures.json", dumps(yf.document))
+    put("findings", "findings-hr-internal.csv", findings_csv(yf), encoding="utf-8-sig")
     public = suppress(yf.document, yf.guideline.suppression_min_persons)
+    ctx = ReportContext(yf.guideline, made_on)
     for lang in langs:
-        p = folder / f"summary-{lang}.html"
-        p.write_text(render_summary_html(public, lang, yf.guideline), encoding="utf-8")
-        paths[f"summary_{lang}"] = str(p)
+        charts = render_charts(public, lang)
+        for c in charts:
+            put(f"chart_{lang}_{c.name}", chart_file(lang, c.name), c.png)
+        put(f"report_html_{lang}", f"report-{lang}.html", render_mail_html(public, lang, ctx, charts))
+        put(f"report_pdf_{lang}", f"report-{lang}.pdf", render_pdf(public, lang, ctx, charts))
+        put(f"report_xlsx_{lang}", f"report-{lang}.xlsx", render_xlsx(public, lang, ctx))
+        put(f"summary_{lang}", f"summary-{lang}.html",
+            render_summary_html(public, lang, yf.guideline, made_on, charts))
     return paths
 
 
-@task(name="render report files", persist_result=False, cache_policy=NO_CACHE)
-def render_reports(yf: YearFigures, out: str) -> dict[str, str]:
-    return write_reports(yf, out)
+@task(name="render report files", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=600)
+def render_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS) -> dict[str, str]:
+    return write_reports(yf, out, tuple(langs))

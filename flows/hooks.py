@@ -1,0 +1,37 @@
+"""State hooks: HR hears about a failed or crashed run in plain words, with the step, the
+reason and a link. Self-hosted Prefect cannot e-mail by itself."""
+
+from __future__ import annotations
+
+from osaava.issues import mask_hetu
+
+
+def failed_step(flow_run_id) -> str:
+    """Name of the task that failed in this run, if Prefect knows one."""
+    try:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterId, TaskRunFilter,
+                                                    TaskRunFilterState, TaskRunFilterStateType)
+        from prefect.client.schemas.objects import StateType
+
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+                task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
+                    any_=[StateType.FAILED, StateType.CRASHED]))))
+        return ", ".join(sorted({r.name.rsplit("-", 1)[0] for r in runs})) or "(the flow itself)"
+    except Exception:  # the alert must go out even when the API cannot say more
+        return "(unknown)"
+
+
+def alert_hr(flow, flow_run, state) -> None:
+    """on_failure / on_crashed: mail HR the flow, the step, the reason and the link."""
+    from tasks.notify import compose, send_to_hr, ui_link
+
+    values = {"flow": flow.name, "run": flow_run.name, "step": failed_step(flow_run.id),
+              "reason": mask_hetu(state.message or state.name), "link": ui_link(flow_run.id)}
+    subject, text = compose("failure", **values)
+    try:
+        send_to_hr(f"failure-{flow_run.id}", subject, text, None)
+    except Exception as e:  # a broken relay must not hide the original failure
+        print(f"osaava: could not mail HR about the failure: {type(e).__name__}: {e}")

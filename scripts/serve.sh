@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make serve: a local Prefect server with the UI, the "osaava" process work pool, every
+# deployment of prefect.yaml and a worker. HR opens the UI and clicks "Run".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${OSAAVA_PREFECT_PORT:-4200}"
+BIN=.venv/bin
+export OSAAVA_HOME="$PWD" DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false
+export PREFECT_HOME="${PREFECT_HOME:-$PWD/var/prefect}"
+export PREFECT_API_URL="http://127.0.0.1:${PORT}/api"
+export PREFECT_UI_API_URL="$PREFECT_API_URL" PREFECT_UI_URL="http://127.0.0.1:${PORT}"
+mkdir -p var/prefect var/export
+
+if "$BIN/python" -c "import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(('127.0.0.1', $PORT)) else 1)"; then
+  echo "Port $PORT is in use: stop what runs there or set OSAAVA_PREFECT_PORT." >&2
+  exit 1
+fi
+
+"$BIN/prefect" server start --host 127.0.0.1 --port "$PORT" > var/prefect/server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER $WORKER 2>/dev/null || true' EXIT INT TERM
+WORKER=""
+for _ in $(seq 1 120); do
+  curl -sf "$PREFECT_API_URL/health" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -sf "$PREFECT_API_URL/health" >/dev/null || { echo "The Prefect server did not start: see var/prefect/server.log" >&2; exit 1; }
+
+"$BIN/prefect" work-pool create osaava --type process >/dev/null 2>&1 || true
+if [ -n "${OSAAVA_SMTP_HOST:-}" ]; then "$BIN/osaava" setup-blocks; else
+  echo "OSAAVA_SMTP_HOST is not set: no SMTP block; reports are written to out/ but not sent."; fi
+"$BIN/prefect" --no-prompt deploy --all
+echo
+echo "Prefect UI: $PREFECT_UI_URL  (deployments: collect, follow-up, annual-report)"
+echo "Exports are read from $PWD/var/export; stop with Ctrl-C."
+"$BIN/prefect" worker start --pool osaava &
+WORKER=$!
+wait $WORKER

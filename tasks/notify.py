@@ -1,0 +1,84 @@
+"""Notifications to HR: an approval is waiting, a run failed, a batch was refused, an approval
+expired. Each goes through the delivery ledger, so one event is mailed at most once per
+recipient, and without an SMTP block it is only logged."""
+
+from __future__ import annotations
+
+import html
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from osaava import warehouse
+from osaava.delivery import Attachment, Outgoing, build_message, send_all
+from osaava.recipients import load_recipients
+
+SMTP_BLOCK = "osaava-smtp"
+
+
+def smtp_block_name() -> str:
+    return os.environ.get("OSAAVA_SMTP_BLOCK", SMTP_BLOCK)
+
+
+def ui_link(flow_run_id) -> str:
+    from prefect.settings import PREFECT_UI_URL
+
+    base = (PREFECT_UI_URL.value() or "").rstrip("/")
+    return f"{base}/runs/flow-run/{flow_run_id}" if base else f"flow run {flow_run_id}"
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict:
+    path = Path(str(resources.files("osaava") / "locale" / "notify.yaml"))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def compose(kind: str, **values) -> tuple[str, str]:
+    """Subject and text of a notification, Finnish first, then Swedish."""
+    t = _texts()
+    subject = t["fi"][f"{kind}_subject"].format(**values) + " / " + t["sv"][f"{kind}_subject"].format(**values)
+    text = t["fi"][f"{kind}_text"].format(**values) + "\n\n—\n\n" + t["sv"][f"{kind}_text"].format(**values)
+    return subject, text
+
+
+def send_to_hr(event_id: str, subject: str, text: str, db_url: str | None,
+               attachments: list[Attachment] = (), group: str = "hr", smtp=None, log=print) -> list[dict]:
+    """Mail a notification to the HR group once (the ledger key is ``event_id``)."""
+    from tasks.deliver import _settings
+
+    if smtp is None:
+        try:
+            smtp = _settings(smtp_block_name())
+        except (ValueError, Exception) as e:  # no block configured: say so in the log only
+            log(f"no SMTP block '{smtp_block_name()}' ({type(e).__name__}): notification not sent: {subject}")
+            return []
+    people = load_recipients()
+    body = "<pre style=\"font-family:sans-serif;white-space:pre-wrap\">" + html.escape(text) + "</pre>"
+
+    def make(address: str, lang: str):
+        return lambda mid: build_message(
+            sender=people.sender, recipient=address, subject=subject, text=text, html=body,
+            images={}, attachments=list(attachments), language=lang, msg_id=mid,
+            reply_to=people.reply_to)
+
+    outgoing = [Outgoing(r.address, r.language, group, make(r.address, r.language))
+                for r in people.group(group)]
+    engine = warehouse.engine_for(db_url)
+    try:
+        warehouse.migrate(engine)
+        return send_all(engine, event_id, people.sender, outgoing,
+                        smtp.connect if hasattr(smtp, "connect") else _settings(smtp).connect, log=log)
+    finally:
+        engine.dispose()
+
+
+@task(name="notify HR", persist_result=False, cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+def notify_hr(event_id: str, kind: str, values: dict, db_url: str | None = None,
+              attachments: list[Attachment] = ()) -> list[dict]:
+    subject, text = compose(kind, **values)
+    return send_to_hr(event_id, subject, text, db_url, list(attachments), log=get_run_logger().info)

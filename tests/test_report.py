@@ -1,0 +1,247 @@
+"""The committee report from the hand-worked fixture, in both languages: HTML mail, PDF
+appendix, XLSX workbook and charts; Babel formats; no language mixing; byte-stable files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from osaava import report
+from osaava.figures import compute
+from osaava.guideline import guideline_for_year, load_codes
+from osaava.report import (HIDDEN_MARK, fmt, fmt_date, label, column, figures_document,
+                           suppress, texts)
+from osaava.report_tables import tables, working_time_use
+from tasks.figures import YearFigures
+from tasks.render import write_reports
+
+MADE_ON = dt.date(2025, 2, 3)
+PDF_PAGES = 9  # the small city's appendix, measured; A4, DejaVu Sans 10 pt
+
+
+@pytest.fixture(scope="module")
+def yf(small_frames) -> YearFigures:
+    g = guideline_for_year(2024)
+    fig = compute(small_frames, g, load_codes(), 2024)
+    return YearFigures(fig, g, figures_document(fig, g, [{"entity": "employments",
+                                                          "file": "henkilosto.csv", "rows": 10,
+                                                          "sha256": "0" * 64}]))
+
+
+@pytest.fixture(scope="module")
+def out(yf, tmp_path_factory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("out")
+    return folder, write_reports(yf, str(folder), made_on=MADE_ON)
+
+
+@pytest.fixture(scope="module")
+def public(yf) -> dict:
+    return suppress(yf.document, yf.guideline.suppression_min_persons)
+
+
+def html_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(style|script)\b.*?</\1>", " ", raw, flags=re.S)
+    alts = " ".join(re.findall(r'alt="([^"]*)"', raw))
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", raw) + " " + alts)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() for p in PdfReader(str(path)).pages]
+
+
+def xlsx_values(path: Path) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    vals = [ws.title for ws in wb.worksheets]
+    for ws in wb.worksheets:
+        vals += [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    return vals
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_babel_formats():
+    for lang in ("fi", "sv"):
+        assert fmt(1234.5, lang, "num") == "1\u00a0234,5"
+        assert fmt(1234567, lang, "int") == "1\u00a0234\u00a0567"
+        assert fmt(8719.6, lang, "eur") == "8\u00a0720"
+        assert fmt(33.333333, lang, "pct") == "33,3"
+        assert fmt(None, lang) == "–"
+        assert fmt_date(dt.date(2025, 12, 31), lang) == "31.12.2025"
+        assert fmt_date(dt.date(2025, 1, 5), lang) == "5.1.2025"
+
+
+def test_outputs_are_written(out):
+    folder, paths = out
+    for lang in ("fi", "sv"):
+        for name in (f"report-{lang}.html", f"report-{lang}.pdf", f"report-{lang}.xlsx",
+                     f"summary-{lang}.html"):
+            assert (folder / name).stat().st_size > 1000, name
+        assert len([k for k in paths if k.startswith(f"chart_{lang}_")]) == 4
+    assert {"figures", "findings"} <= set(paths)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_html_mail(out, public, lang):
+    folder, _paths = out
+    raw = (folder / f"report-{lang}.html").read_text(encoding="utf-8")
+    text = html_text(folder / f"report-{lang}.html")
+    t = texts(lang)
+    assert f'<html lang="{lang}">' in raw
+    assert "<style" not in raw and 'class="data"' in raw and 'style="' in raw  # CSS inlined
+    assert t["title"].format(year=2024) in text
+    # the first section says target by target whether it was met, in plain words
+    first = text[: text.index(t["sections"]["key_figures"])]
+    assert first.count(t["met"]) >= 2 and t["not_met"] in first or t["no_data"] in first
+    tr = {"fi": "Koulutuspäiviä oli 3,6 henkilötyövuotta kohden; tavoite on vähintään 2,0.",
+          "sv": "Antalet utbildningsdagar var 3,6 per årsverke; målet är minst 2,0."}[lang]
+    assert tr in text
+    assert t["lead"].format(met=2, total=4) in text
+    # sector names from the organisation file, in the report's language
+    names = {"fi": ("Sivistystoimi", "Yleishallinto"), "sv": ("Bildningssektorn", "Allmänna förvaltningen")}
+    assert all(n in text for n in names[lang])
+    # every chart is an image of the report folder with alt text in the language
+    srcs = re.findall(r'<img [^>]*src="([^"]+)"', raw)
+    assert len(srcs) == 4 and all((folder / s).is_file() and s.startswith("charts/") for s in srcs)
+    alts = re.findall(r'alt="([^"]+)"', raw)
+    assert len(alts) == 4 and all(len(a) > 40 for a in alts)
+    assert {"fi": "Pylväskaavio: Koulutuspäivät henkilötyövuotta kohden", "sv":
+            "Stapeldiagram: Utbildningsdagar per årsverke"}[lang] in htmllib.unescape(alts[0])
+    # formatted the language's way; euros whole
+    assert "8\u00a0720" in text and "8720" not in text
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_pdf_appendix(out, lang):
+    folder, _paths = out
+    pages = pdf_pages(folder / f"report-{lang}.pdf")
+    assert len(pages) == PDF_PAGES
+    title = texts(lang)["title"].format(year=2024)
+    appendix, page_word = texts(lang)["appendix"], texts(lang)["page"]
+    assert title in pages[0]
+    for i, p in enumerate(pages, 1):
+        assert appendix in p, i  # "Liite"/"Bilaga" header on every page (@page rules)
+        assert f"{page_word} {i} / {len(pages)}" in p
+        assert "3.2.2025" in p  # the report's date, in the footer
+    assert texts(lang)["met"] in pages[0]  # the targets are on the first page
+    from pypdf import PdfReader
+
+    meta = PdfReader(str(folder / f"report-{lang}.pdf")).metadata
+    assert meta.title == title
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
+    """Numbers are stored unrounded, exactly the figures.json values (the number format only
+    rounds the display); suppressed cells hold ".."; headers in the workbook's language."""
+    import openpyxl
+
+    folder, paths = out
+    doc = json.loads(Path(paths["figures"]).read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
+    t = texts(lang)
+    assert wb.worksheets[0].title == t["sheets"]["info"]
+    for tb in tables(public):
+        ws = wb[t["sheets"][tb.id]]
+        head = [c.value for c in ws[1]]
+        assert head == [column(k, lang, public) for k in tb.columns]
+        for i, row in enumerate(tb.rows, start=2):
+            got = [c for c in ws[i]]
+            assert got[0].value == label(row.label, lang, public, report.ReportContext(yf.guideline, MADE_ON))
+            for c, x in zip(row.cells, got[1:]):
+                if c.hidden:
+                    assert x.value == HIDDEN_MARK
+                elif c.kind in report.NUMBER_FORMATS and c.value is not None:
+                    # unrounded: openpyxl writes 16 significant digits (Excel keeps 15)
+                    assert x.value == float("%.16g" % c.value) and isinstance(x.value, (int, float))
+                    assert x.number_format == report.NUMBER_FORMATS[c.kind]
+    # the same numbers as figures.json, unrounded
+    ws = wb[t["sheets"]["key_figures"]]
+    rows = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
+    org = doc["organisation"]
+    assert rows[t["figures"]["htv"]] == org["htv"] == 6.662295081967214
+    assert rows[t["figures"]["total_cost_eur"]] == float("%.16g" % org["total_cost_eur"])
+    assert rows[t["figures"]["training_days_per_htv"]] == pytest.approx(
+        org["training_days_per_htv"], rel=1e-15)
+    ws = wb[t["sheets"]["costs_by_sector"]]
+    total = [r for r in ws.iter_rows(min_row=2) if r[0].value == t["organisation"]][0]
+    assert [total[1].value, total[2].value] == [org["direct_cost_eur"], org["indirect_cost_eur"]]
+    assert total[2].value == 4404.400000000001  # not rounded: the format shows "4 404"
+    ws = wb[t["sheets"]["working_time"]]
+    parts = working_time_use(org)
+    assert [r[1].value for r in ws.iter_rows(min_row=2, max_row=4)] == [
+        parts["ordered"], parts["paid_leave"], parts["unpaid"]] == [119.0, 17.0, 8.0]
+
+
+def test_no_language_mixing(out):
+    """No Finnish-only text in the Swedish outputs and the other way round."""
+    folder, _paths = out
+    fi, sv = texts("fi"), texts("sv")
+
+    def leaves(d) -> set[str]:
+        if isinstance(d, dict):
+            return set().union(*(leaves(v) for v in d.values())) if d else set()
+        if isinstance(d, list):
+            return set().union(*(leaves(v) for v in d)) if d else set()
+        return {str(d)}
+
+    def fragments(strings: set[str], other: set[str]) -> set[str]:
+        out = set()
+        for s in strings - other:
+            for f in re.split(r"\{[^}]*\}|\n", s):
+                f = f.strip(" .,;:()–-")
+                if len(f) >= 9 and not any(f in o for o in other):
+                    out.add(f)
+        return out
+
+    only = {"fi": fragments(leaves(fi), leaves(sv)) | {"Yleishallinto", "Sivistystoimi"},
+            "sv": fragments(leaves(sv), leaves(fi)) | {"Allmänna förvaltningen", "Bildningssektorn"}}
+    assert len(only["fi"]) > 100 and len(only["sv"]) > 100
+    for lang, other in (("fi", "sv"), ("sv", "fi")):
+        texts_out = {
+            "html": html_text(folder / f"report-{lang}.html"),
+            "pdf": " ".join(pdf_pages(folder / f"report-{lang}.pdf")),
+            "xlsx": "\n".join(xlsx_values(folder / f"report-{lang}.xlsx")),
+        }
+        for kind, text in texts_out.items():
+            text = re.sub(r"\s+", " ", text)
+            leaked = sorted(f for f in only[other] if re.sub(r"\s+", " ", f) in text)
+            assert not leaked, f"{lang} {kind} has {other} text: {leaked[:5]}"
+
+
+def test_files_are_byte_identical_on_a_rerun(yf, out, tmp_path):
+    folder, paths = out
+    again = write_reports(yf, str(tmp_path), made_on=MADE_ON)
+    for name, p in paths.items():
+        assert Path(p).read_bytes() == Path(again[name]).read_bytes(), name
+
+
+def test_working_time_parts_add_up(yf):
+    org = yf.document["organisation"]
+    parts = working_time_use(org)
+    assert sum(parts.values()) == pytest.approx(org["training_hours"])
+    assert parts["ordered"] == org["working_time_training_hours"]
+
+
+def test_previous_year_is_shown_when_the_data_covers_it(yf, public):
+    prev = {**yf.document, "previous_year": {
+        "year": 2023, "guideline": None, "organisation": dict(yf.document["organisation"],
+                                                              training_days_per_htv=1.5),
+        "sectors": yf.document["sectors"], "equity_gap_pct_points": {}, "findings": []}}
+    pub = suppress(prev, 5)
+    ctx = report.ReportContext(yf.guideline, MADE_ON)
+    html = report.render_report_html(pub, "fi", ctx, "web")
+    assert "Edellinen vuosi (2023): 1,5" in html and "<th class=\"n\" scope=\"col\">2023</th>" in html
+    html = report.render_report_html(public, "sv", ctx, "web")
+    assert "Föregående år" not in html and "jämförelsesiffror saknas" in html

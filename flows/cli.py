@@ -99,7 +99,14 @@ def _write_dq(out: Path, issues, res, refused: bool) -> list[Path]:
     h, j = out / "data-quality.html", out / "data-quality.json"
     h.write_text(html, encoding="utf-8")
     j.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return [h, j]
+    written = [h, j]
+    if res.frames and not any(i.code == "henkilotunnus" for i in issues):
+        from osaava.guideline import latest_guideline, load_codes
+        from osaava.quality import write_data_docs
+
+        written.append(write_data_docs(res.frames, load_codes(), latest_guideline(),
+                                       out / "gx-data-docs")[0])
+    return written
 
 
 @app.command()

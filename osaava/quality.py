@@ -719,3 +719,46 @@ def reconcile(rows_read: Mapping[str, int], refused: bool) -> dict:
 if __name__ == "__main__":  # pragma: no cover
     for p in write_suites():
         print(p)
+
+
+# ---------------------------------------------------------------------------------------------
+# GX Data Docs (HR-internal)
+
+DOCS_NOTICE = ("HR-internal / vain henkilöstöhallinnon käyttöön / endast för personalförvaltningens "
+               "bruk")
+
+
+def write_data_docs(frames: Mapping[str, pd.DataFrame], codes, guideline, folder: Path,
+                    today: dt.date | None = None) -> list[Path]:
+    """GX Data Docs pages of every suite's validation of these frames, beside the data-quality
+    report: one page per entity and an index. HR-internal (they show example values), and every
+    page is masked for henkilötunnus."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    suites = load_suites()
+    params = dict(suite_parameters(codes, guideline, today))
+    written, links = [], []
+    for name, entity in ENTITIES.items():
+        if name not in frames or name not in suites:
+            continue
+        view = _gx_frame(entity, frames[name])
+        with _GX_LOCK:
+            gx = _Gx.get()
+            batch = gx.batch_definitions[name].get_batch(batch_parameters={"dataframe": view})
+            result = batch.validate(gx.suite(suites[name]), result_format="SUMMARY",
+                                    expectation_parameters=params)
+        html = DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
+        html = html.replace("<body>", f"<body><p><strong>{DOCS_NOTICE}</strong></p>", 1)
+        page = folder / f"{name}.html"
+        page.write_text(mask_hetu(html), encoding="utf-8")
+        written.append(page)
+        ok = "✔" if result.success else "✘"
+        links.append(f"<li>{ok} <a href='{page.name}'>{entity.file}</a></li>")
+    index = folder / "index.html"
+    index.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{DOCS_NOTICE}"
+                     f"</title></head><body><h1>{DOCS_NOTICE}</h1><h2>Great Expectations Data Docs"
+                     f"</h2><ul>{''.join(links)}</ul></body></html>", encoding="utf-8")
+    return [index, *written]

@@ -279,3 +279,20 @@ def test_hetu_as_extra_header_never_shown(tmp_path):
     assert any(i.code == "henkilotunnus" for i in read.issues)
     for i in read.issues:
         assert HETU not in i.line() and HETU not in json.dumps(i.to_dict(), ensure_ascii=False)
+
+
+def test_validate_command_writes_report_and_data_docs(tmp_path):
+    """`osaava validate --out` writes the HR-internal report and GX Data Docs beside it."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    folder = write_valid(tmp_path / "export")
+    out = tmp_path / "dq"
+    res = CliRunner().invoke(app, ["validate", "--input", str(folder), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    index = (out / "gx-data-docs" / "index.html").read_text(encoding="utf-8")
+    assert "HR-internal" in index and "koulutukset" in index
+    page = (out / "gx-data-docs" / "trainings.html").read_text(encoding="utf-8")
+    assert "HR-internal" in page and "expect" in page.lower()
+    assert (out / "data-quality.html").read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE")

@@ -26,9 +26,13 @@ for _k, _v in {
 }.items():
     os.environ.setdefault(_k, _v)
 
+import logging  # noqa: E402
+
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
+
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="osaava: follow the training guideline from HR data to the committee.")
@@ -173,7 +177,9 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
             _fail(str(e), 1)
     from connectors.files import read_folder
 
-    _write_dq(out, issues, read_folder(input_dir), False)
+    dq = _write_dq(out, issues, read_folder(input_dir), False)
+    if dq:
+        result["paths"]["data_quality"] = str(dq[0])
     result["batch"] = batch
     return result
 

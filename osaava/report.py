@@ -579,7 +579,10 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
             quarantined=fmt(batch.get("rows_quarantined", 0), lang, "int"))
             if "issues_warning" in batch else t["method_text"]["validation_plain"]),
         previous_note=(t["method_text"]["previous"].format(year=public["previous_year"]["year"])
-                       if public.get("previous_year") else t["method_text"]["no_previous"]),
+                       if public.get("previous_year") else t["method_text"]["no_previous"])
+        + (" " + t["method_text"]["wellbeing_county"]
+           if public.get("previous_year") and public["previous_year"]["year"] <= 2022 < public["year"]
+           else ""),
         code_version=public.get("code_version", ""),
     )
 

@@ -245,3 +245,21 @@ def test_previous_year_is_shown_when_the_data_covers_it(yf, public):
     assert "Edellinen vuosi (2023): 1,5" in html and "<th class=\"n\" scope=\"col\">2023</th>" in html
     html = report.render_report_html(public, "sv", ctx, "web")
     assert "Föregående år" not in html and "jämförelsesiffror saknas" in html
+
+
+@pytest.mark.parametrize("lang, words", [("fi", "eivät ole keskenään vertailukelpoisia"),
+                                         ("sv", "är inte jämförbara")])
+def test_2022_2023_comparison_is_flagged(small_frames, lang, words):
+    """DOMAIN §1: since 1.1.2023 social and health staff belong to the wellbeing services county;
+    a 2023 report compared with 2022 says the years are not like for like."""
+    g = guideline_for_year(2024).model_copy(update={"valid_from": dt.date(2020, 1, 1)})
+    fig23 = compute(small_frames, g, load_codes(), 2023)
+    fig22 = compute(small_frames, g, load_codes(), 2022)
+    doc = figures_document(fig23, g, [], fig22, g)
+    public = report.suppress(doc, g.suppression_min_persons)
+    page = report.render_report_html(public, lang, report.ReportContext(g, dt.date(2024, 1, 15)))
+    assert words in htmllib.unescape(page)
+    doc24 = figures_document(compute(small_frames, g, load_codes(), 2024), g, [], fig23, g)
+    page24 = report.render_report_html(report.suppress(doc24, 5), lang,
+                                       report.ReportContext(g, dt.date(2025, 1, 15)))
+    assert words not in htmllib.unescape(page24)

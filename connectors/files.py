@@ -312,11 +312,13 @@ def _grid_from_sheet(ws, name: str) -> Grid:
     while header and header[-1] == "":
         header.pop()
     records, lines = [], []
+    width = len(header)
     for i, r in enumerate(rows, start=2):
         cells = [_cell_text(v) for v in r]
         if not any(c.strip() for c in cells):
             continue
-        records.append(cells)
+        # a sheet stores no trailing empty cells: a short row is a row whose last cells are empty
+        records.append(cells + [""] * (width - len(cells)) if len(cells) < width else cells)
         lines.append(i)
     return _grid(header, records, lines)
 

@@ -142,7 +142,8 @@ def write(folder: Path, encoding: str = "utf-8", newline: str = "\r\n") -> Path:
 
 
 def write_xlsx(folder: Path) -> Path:
-    """The same export as one workbook, a sheet per file, every cell as text."""
+    """The same export as one workbook, a sheet per file, every cell as text; an empty value is
+    an empty cell (a sheet keeps no trailing empty cells)."""
     import openpyxl
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +152,7 @@ def write_xlsx(folder: Path) -> Path:
     for stem, lines in FILES.items():
         ws = wb.create_sheet(stem)
         for line in lines:
-            ws.append(line.split(";"))
+            ws.append([c if c != "" else None for c in line.split(";")])
     path = folder / "export.xlsx"
     wb.save(path)
     return path

@@ -135,3 +135,28 @@ def test_invalid_check_character_is_not_a_henkilotunnus():
     good = make_hetu()
     wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
     assert hetu_spans(good) and not hetu_spans(wrong)
+
+
+def test_sheet_rows_without_trailing_empty_cells(tmp_path):
+    """Some writers store no trailing empty cells and no sheet dimension: openpyxl then gives
+    short rows, which are rows whose last cells are empty (the synthetic XLSX export does this)."""
+    from connectors.files import _grid_from_sheet
+
+    class Sheet:
+        def iter_rows(self, values_only=True):
+            return iter([("A", "B", "C"), ("1", "2"), ("1", "2", "3"), (None, None)])
+
+    grid = _grid_from_sheet(Sheet(), "x.xlsx[s]")
+    assert grid.wrong == [] and list(grid.lines) == [2, 3]
+    assert grid.cells.iloc[0].tolist() == ["1", "2", ""]
+
+
+def test_synthetic_xlsx_export_reads_like_its_csv(tmp_path):
+    from osaava.synth import generate, write_export
+
+    frames = generate(40, (2024, 2025), 3)
+    write_export(frames, tmp_path / "x", xlsx=True)
+    write_export(frames, tmp_path / "c", encoding="cp1252")
+    a, b = read_folder(tmp_path / "x"), read_folder(tmp_path / "c")
+    assert not a.issues and not b.issues, [i.line() for i in a.issues + b.issues]
+    frames_equal(a.frames, b.frames)

@@ -14,11 +14,15 @@ from osaava.issues import Issue, critical
 
 def load_read(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
               source: str = "files") -> warehouse.BatchInfo:
-    """Land every raw file unchanged, then store the batch in one transaction: its rows when it
-    passed, only its issues when it was refused (and a quarantine record beside the landing)."""
+    """Land every raw file unchanged (unless it holds a henkilötunnus), then store the batch in one
+    transaction: its rows when it passed, only its issues when it was refused (and a quarantine
+    record beside the landing)."""
     root = Path(var_dir) / "landing"
-    landing.land(res.raw, root=root, source=source)
     refused = bool(critical(issues))
+    # A henkilötunnus is never stored (DOMAIN §4): such files are not landed; the quarantine
+    # record keeps only their hashes and the masked issues.
+    if not any(i.code == "henkilotunnus" for i in issues):
+        landing.land(res.raw, root=root, source=source)
     engine = warehouse.engine_for(db_url)
     try:
         warehouse.migrate(engine)

@@ -92,3 +92,22 @@ def test_year_without_guideline_is_a_clear_error(tmp_path, run):
     res = run("report", "--input", str(src), "--year", "2010", "--out", str(tmp_path / "o"))
     assert res.returncode == 2
     assert "no guideline version is in force on 31.12.2010" in (res.stdout + res.stderr)
+
+
+def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run):
+    from test_connector_files import make_hetu
+
+    hetu = make_hetu("241299", "-", "987")
+    src = small_city.write(tmp_path / "in")
+    p = src / "koulutukset.csv"
+    p.write_text(p.read_text(encoding="utf-8").replace(";Tiedonhallinta;", f";Tiedonhallinta {hetu};"),
+                 encoding="utf-8")
+    out = tmp_path / "out"
+    res = run("report", "--input", str(src), "--year", "2024", "--out", str(out))
+    assert res.returncode == 1
+    assert "koulutukset.csv" in res.stdout and "Koulutuksen nimi" in res.stdout
+    assert hetu not in res.stdout + res.stderr
+    stored = [f for f in tmp_path.rglob("*") if f.is_file() and f != p and "in" not in f.parts]
+    assert stored, "the quarantine record and the data-quality report are written"
+    for f in stored:
+        assert hetu.encode() not in f.read_bytes(), f

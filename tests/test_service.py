@@ -11,7 +11,6 @@ import email
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,11 @@ import pytest
 import requests
 
 import small_city
+from test_delivery import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

@@ -18,6 +18,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from connectors.files import RawFile, read_folder, sha256
+from test_connector_files import make_hetu
+
+HETU = make_hetu("131052", "-", "308")  # built in code: no henkilötunnus in the repository
 from osaava import landing, warehouse
 from osaava.issues import Issue
 from osaava.schema import ENTITIES
@@ -231,7 +234,7 @@ def test_refused_batch_keeps_no_rows(engine, export, tmp_path):
     good = store(engine, export)
     bad = read_folder(write_export(tmp_path / "bad", change="3100;Nimi;XX;Toimiala;Sektor"))
     hetu = Issue("critical", "henkilotunnus", "henkilosto.csv", "a henkilötunnus was found",
-                 "Remove it.", column="Nimike", rows=[2], examples=["131052-308T"])
+                 "Remove it.", column="Nimike", rows=[2], examples=[HETU])
     refused = store(engine, bad, issues=[*bad.issues, hetu], refused=True)
     assert refused.new and refused.id != good.id and refused.status == "refused"
     assert refused.rows_loaded == 0
@@ -246,7 +249,7 @@ def test_refused_batch_keeps_no_rows(engine, export, tmp_path):
             assert conn.execute(sa.select(sa.func.count()).select_from(t)
                                 .where(t.c.batch_id == refused.id)).scalar_one() == 0
         stored = conn.execute(sa.select(warehouse.batch_issue)).one()._asdict()
-    assert "131052-308T" not in json.dumps(stored, default=str)  # examples are never stored
+    assert HETU not in json.dumps(stored, default=str)  # examples are never stored
     assert stored["rows"] == [2] and stored["column"] == "Nimike"
 
     assert warehouse.latest_batch(engine).id == good.id
@@ -335,12 +338,12 @@ def test_landing_refuses_wrong_hash_and_odd_source(tmp_path):
 def test_quarantine_writes_validation_by_fingerprint(tmp_path, export):
     hashes = [rf.sha256 for rf in export.raw]
     issue = Issue("critical", "henkilotunnus", "henkilosto.csv", "found", "Remove it.",
-                  rows=[2], examples=["131052-308T"])
+                  rows=[2], examples=[HETU])
     path = landing.quarantine(tmp_path, "files", reversed(hashes),
                               {"success": False, "issues": [issue], "rows": {"payroll": 3}})
     assert path == tmp_path / "files" / "quarantine" / f"{landing.fingerprint(hashes)}.json"
     text = path.read_text(encoding="utf-8")
-    assert "131052-308T" not in text
+    assert HETU not in text
     doc = json.loads(text)
     assert doc["files"] == sorted(hashes)
     assert doc["validation"]["issues"][0]["code"] == "henkilotunnus"

@@ -11,7 +11,14 @@ export PREFECT_API_URL="http://127.0.0.1:${PORT}/api"
 export PREFECT_UI_API_URL="$PREFECT_API_URL" PREFECT_UI_URL="http://127.0.0.1:${PORT}"
 mkdir -p var/prefect var/export
 
-if "$BIN/python" -c "import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(('127.0.0.1', $PORT)) else 1)"; then
+port_in_use() {
+  "$BIN/python" - "$1" <<'PY'
+import socket, sys
+with socket.socket() as s:
+    sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+}
+if port_in_use "$PORT"; then
   echo "Port $PORT is in use: stop what runs there or set OSAAVA_PREFECT_PORT." >&2
   exit 1
 fi

@@ -25,8 +25,10 @@ fi
 
 "$BIN/prefect" server start --host 127.0.0.1 --port "$PORT" > var/prefect/server.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER $WORKER 2>/dev/null || true' EXIT INT TERM
 WORKER=""
+cleanup() { kill $SERVER $WORKER 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 1 120); do
   curl -sf "$PREFECT_API_URL/health" >/dev/null 2>&1 && break
   sleep 1

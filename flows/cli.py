@@ -13,7 +13,6 @@ configuration.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
@@ -92,25 +91,20 @@ def _print_issues(issues, limit: int = 40) -> None:
         console.print(f"… and {len(issues) - limit} more: see the data-quality report")
 
 
-def _write_dq(out: Path, issues, res, refused: bool) -> list[Path]:
-    try:
-        from osaava.dq_report import render_dq_report
-    except ImportError:  # pragma: no cover - the report module is optional in early builds
-        return []
-    out.mkdir(parents=True, exist_ok=True)
-    inputs = [{"entity": r.entity, "file": r.name, "sha256": r.sha256} for r in res.raw]
-    html, data = render_dq_report(issues, res.rows_read, inputs, refused)
-    h, j = out / "data-quality.html", out / "data-quality.json"
-    h.write_text(html, encoding="utf-8")
-    j.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    written = [h, j]
-    if res.frames and not any(i.code == "henkilotunnus" for i in issues):
-        from osaava.guideline import latest_guideline, load_codes
-        from osaava.quality import write_data_docs
+def _copy_quality(batch: dict, out: Path) -> list[Path]:
+    """The collect run's data-quality report (written beside the landing area) into OUT."""
+    import shutil
 
-        written.append(write_data_docs(res.frames, load_codes(), latest_guideline(),
-                                       out / "gx-data-docs")[0])
-    return written
+    out.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for src in batch.get("quality_report", {}).values():
+        src = Path(src)
+        if src.name == "index.html":
+            shutil.copytree(src.parent, out / src.parent.name, dirs_exist_ok=True)
+            copied.append(out / src.parent.name / src.name)
+        else:
+            copied.append(Path(shutil.copy2(src, out / src.name)))
+    return copied
 
 
 @app.command()
@@ -127,7 +121,9 @@ def validate(
     _print_issues(issues)
     rows = sum(res.rows_read.values())
     if out is not None:
-        for p in _write_dq(out, issues, res, refused):
+        from tasks.validate import write_quality_report
+
+        for p in write_quality_report(res, issues, out).values():
             console.print(f"data-quality report: {p}", highlight=False, soft_wrap=True)
     if refused:
         console.print(f"[bold red]REFUSED[/]: {len(critical(issues))} critical problem(s) in "
@@ -160,24 +156,21 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
     issues = [Issue(**i) for i in batch["issues"]]
     if batch["status"] != "loaded":
         _print_issues(issues)
-        from connectors.files import read_folder
-
-        for p in _write_dq(out, issues, read_folder(input_dir), True):
+        for p in _copy_quality(batch, out):
             console.print(f"data-quality report (HR-internal): {p}", highlight=False, soft_wrap=True)
         _fail(f"the batch was refused by validation ({batch['rows_read']} rows read, 0 loaded, "
               f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
               f"run again.", 1)
     if issues:
-        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html", highlight=False)
+        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html in {out}",
+                      highlight=False, soft_wrap=True)
     with console.status(f"Annual report {year}: figures, report files…"):
         try:
             result = annual_report(params=AnnualReportParams(
                 year=year, out=str(out), batch_id=batch["batch_id"], dry_run=True))
         except BatchRefused as e:
             _fail(str(e), 1)
-    from connectors.files import read_folder
-
-    dq = _write_dq(out, issues, read_folder(input_dir), False)
+    dq = _copy_quality(batch, out)
     if dq:
         result["paths"]["data_quality"] = str(dq[0])
     result["batch"] = batch

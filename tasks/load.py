@@ -43,10 +43,10 @@ def load_batch(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir
     return load_read(res, issues, db_url, var_dir, source)
 
 
-def dq_attachment(res: ReadResult, issues: list[Issue]):
-    """The HR-internal data-quality report as a mail attachment."""
-    from osaava.delivery import Attachment
-    from osaava.dq_report import render_dq_report
 
-    html, _ = render_dq_report(issues, res.rows_read, res.raw, refused=bool(critical(issues)))
-    return Attachment("data-quality-hr-internal.html", html.encode("utf-8"), "text", "html")
+def dq_attachment(paths: dict[str, str]):
+    """The written HR-internal data-quality report as a mail attachment."""
+    from osaava.delivery import Attachment
+
+    return Attachment("data-quality-hr-internal.html", Path(paths["data_quality"]).read_bytes(),
+                      "text", "html")

@@ -54,7 +54,7 @@ def send_to_hr(event_id: str, subject: str, text: str, db_url: str | None,
     if smtp is None:
         try:
             smtp = _settings(smtp_block_name())
-        except (ValueError, Exception) as e:  # no block configured: say so in the log only
+        except Exception as e:  # no block configured (or unreadable): say so in the log only
             log(f"no SMTP block '{smtp_block_name()}' ({type(e).__name__}): notification not sent: {subject}")
             return []
     people = load_recipients()
@@ -71,8 +71,7 @@ def send_to_hr(event_id: str, subject: str, text: str, db_url: str | None,
     engine = warehouse.engine_for(db_url)
     try:
         warehouse.migrate(engine)
-        return send_all(engine, event_id, people.sender, outgoing,
-                        smtp.connect if hasattr(smtp, "connect") else _settings(smtp).connect, log=log)
+        return send_all(engine, event_id, people.sender, outgoing, _settings(smtp).connect, log=log)
     finally:
         engine.dispose()
 

@@ -24,3 +24,32 @@ def validate_read(res: ReadResult) -> list[Issue]:
 @task(name="validate batch", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=1800)
 def validate_batch(res: ReadResult) -> list[Issue]:
     return validate_read(res)
+
+
+def write_quality_report(res: ReadResult, issues: list[Issue], folder) -> dict[str, str]:
+    """The HR-internal data-quality report (HTML, JSON) and, when the batch could be read and
+    holds no henkilötunnus, the GX Data Docs beside it. Returns name → path."""
+    import json
+    from pathlib import Path
+
+    from osaava.dq_report import render_dq_report
+    from osaava.issues import critical
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = [{"entity": r.entity, "file": r.name, "sha256": r.sha256} for r in res.raw]
+    html, data = render_dq_report(issues, res.rows_read, inputs, bool(critical(issues)))
+    paths = {"data_quality": folder / "data-quality.html", "data_quality_json": folder / "data-quality.json"}
+    paths["data_quality"].write_text(html, encoding="utf-8")
+    paths["data_quality_json"].write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    if res.frames and not any(i.code == "henkilotunnus" for i in issues):
+        from osaava.quality import write_data_docs
+
+        paths["gx_data_docs"] = write_data_docs(res.frames, load_codes(), latest_guideline(),
+                                                folder / "gx-data-docs")[0]
+    return {k: str(v) for k, v in paths.items()}
+
+
+@task(name="write data-quality report", persist_result=False, cache_policy=NO_CACHE)
+def quality_report(res: ReadResult, issues: list[Issue], folder: str) -> dict[str, str]:
+    return write_quality_report(res, issues, folder)

@@ -141,10 +141,6 @@ def _sum_by(values: pd.Series, keys: pd.Series) -> dict:
     return values.groupby(keys.to_numpy()).sum().to_dict() if len(values) else {}
 
 
-def _nunique_by(values: pd.Series, keys: pd.Series) -> dict:
-    return values.groupby(keys.to_numpy()).nunique().to_dict() if len(values) else {}
-
-
 def age_band(age: pd.Series, g: Guideline) -> pd.Series:
     out = pd.Series(g.age_bands[-1].key, index=age.index, dtype="str")
     for band in reversed(g.age_bands[:-1]):

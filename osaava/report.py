@@ -37,21 +37,12 @@ from markupsafe import Markup
 from osaava import __version__
 from osaava.figures import DIMENSIONS, PERSON_FIGURES, Figures
 from osaava.guideline import Guideline
-from osaava.report_tables import Cell, Row, Table, kind_of, tables  # noqa: F401 (kind_of re-exported)
+from osaava.report_tables import Cell, kind_of, tables  # noqa: F401 (kind_of re-exported)
 
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 LANGS = tuple(LOCALES)
 HIDDEN_MARK = ".."  # a suppressed cell (Statistics Finland's mark for confidential data)
 MISSING_MARK = "–"  # no value: the denominator is zero (DOMAIN §5)
-# Figures that count or describe persons: hidden for a group of fewer than the minimum.
-PERSON_COUNT = "persons_employed"
-SUMMARY_FIGURES = (
-    "persons_employed", "headcount_year_end", "htv", "training_days", "training_days_per_htv",
-    "working_time_training_hours", "paid_training_hours", "direct_cost_eur", "indirect_cost_eur",
-    "total_cost_eur", "total_cost_per_htv_eur", "budget_use_pct", "share_trained_pct",
-    "discussion_coverage_pct", "needs_fulfilment_pct", "supervisor_compliance_pct",
-    "application_compliance_pct",
-)
 
 
 def _pkg_dir(name: str) -> Path:

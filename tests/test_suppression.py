@@ -221,7 +221,7 @@ def test_html_and_pdf_show_exactly_the_public_cells(out, public, lang):
     """Each table of the mail, the web page and the PDF shows the public cells, '..' where
     hidden: no cell under the threshold gets into the text."""
     folder, _paths = out
-    from osaava.report import label, column, ReportContext
+    from osaava.report import ReportContext, label
 
     ctx = ReportContext(guideline_for_year(2024), dt.date(2025, 2, 3))
     for name in (f"report-{lang}.html", f"summary-{lang}.html"):

@@ -11,26 +11,39 @@ from typing import Literal
 
 Severity = Literal["critical", "warning"]
 
-# DDMMYY, century sign, individual number, check character (DOMAIN §2, DVV).
+# DDMMYY, century sign, individual number, check character (DOMAIN §2, DVV). A value of this
+# shape is treated as a henkilötunnus whatever its check character: a mistyped or deliberately
+# altered one is still personal data (issue 13). Signs and check characters in either case.
 HETU_RE = re.compile(
-    r"(?<![0-9A-Za-z])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])([0-9]{2})([-+ABCDEFYXWVU])"
-    r"([0-9]{3})([0-9A-Ya-y])(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])([0-9]{2})([-+A-FU-Ya-fu-y])"
+    r"([0-9]{3})([0-9A-Za-z])(?![0-9A-Za-z])"
 )
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
+def check_character(ddmmyy: str, nnn: str) -> str:
+    """The check character DVV defines for these digits."""
+    return _CHECK[int(ddmmyy + nnn) % 31]
+
+
+def hetu_valid(text: str) -> bool:
+    """Whether ``text`` is exactly one henkilötunnus with a correct check character."""
+    m = HETU_RE.fullmatch(text)
+    if not m:
+        return False
+    dd, mm, yy, _sign, nnn, check = m.groups()
+    return check_character(dd + mm + yy, nnn) == check.upper()
+
+
 def hetu_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text holds a value shaped like a henkilötunnus with a valid check character."""
-    spans = []
-    for m in HETU_RE.finditer(text):
-        dd, mm, yy, _sign, nnn, check = m.groups()
-        if _CHECK[int(dd + mm + yy + nnn) % 31] == check.upper():
-            spans.append(m.span())
-    return spans
+    """Where the text holds a value shaped like a henkilötunnus (any check character)."""
+    if not text:
+        return []
+    return [m.span() for m in HETU_RE.finditer(text)]
 
 
 def has_hetu(text: str) -> bool:
-    return bool(hetu_spans(text))
+    return bool(text) and HETU_RE.search(text) is not None
 
 
 def mask_hetu(text: str) -> str:

@@ -131,10 +131,17 @@ def test_henkilotunnus_anywhere_is_refused_and_never_shown(tmp_path):
     assert hetu not in text and make_hetu("010203", "A", "456") not in text
 
 
-def test_invalid_check_character_is_not_a_henkilotunnus():
+def test_invalid_check_character_is_still_a_henkilotunnus():
+    """A mistyped or altered henkilötunnus is personal data all the same (issue 13)."""
+    from osaava.issues import hetu_valid
+
     good = make_hetu()
     wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
-    assert hetu_spans(good) and not hetu_spans(wrong)
+    assert hetu_valid(good) and not hetu_valid(wrong)
+    assert hetu_spans(good) and hetu_spans(wrong)
+    assert hetu_spans(good.lower()) and hetu_spans(wrong.lower())
+    assert mask_hetu(f"x {wrong} y") == f"x {'█' * len(wrong)} y"
+    assert not hetu_spans("1234567-890") and not hetu_spans("320190-123A")
 
 
 def test_sheet_rows_without_trailing_empty_cells(tmp_path):

@@ -16,10 +16,12 @@ from tasks.notify import notify_hr, smtp_block_name, ui_link
 from tasks.render import render_reports
 
 
-@flow(name="annual-report", persist_result=True, on_failure=[alert_hr], on_crashed=[alert_hr])
+@flow(name="annual-report", persist_result=True, result_serializer="json",
+      on_failure=[alert_hr], on_crashed=[alert_hr])
 def annual_report(params: AnnualReportParams = AnnualReportParams()) -> dict:
     """The year's committee report: figures from the latest good batch, the bilingual report
-    files, then (unless a dry run) HR's approval in the UI and delivery, once per recipient."""
+    files, then (unless a dry run) HR's approval in the UI and delivery, once per recipient.
+    The persisted result (aggregates, paths, delivery statuses) is JSON, never a pickle."""
     year = params.year or report_year()
     info = check_batch(None, params.batch_id)
     yf = compute_figures(None, info.id, year)

@@ -29,6 +29,7 @@ import logging  # noqa: E402
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -40,7 +41,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]osaava:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]osaava:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -72,7 +73,7 @@ def synth(
         frames = generate(persons, _years(years), seed)
         paths = write_export(frames, out, encoding=encoding, xlsx=xlsx)
     for p in paths:
-        console.print(str(p), highlight=False, soft_wrap=True)
+        console.print(str(p), markup=False, highlight=False, soft_wrap=True)
 
 
 def _read_and_validate(input_dir: Path):
@@ -86,7 +87,7 @@ def _read_and_validate(input_dir: Path):
 def _print_issues(issues, limit: int = 40) -> None:
     for i in issues[:limit]:
         colour = "red" if i.severity == "critical" else "yellow"
-        console.print(f"[{colour}]{i.severity:8}[/] {i.line()}", highlight=False, soft_wrap=True)
+        console.print(f"[{colour}]{i.severity:8}[/] {escape(i.line())}", highlight=False, soft_wrap=True)
     if len(issues) > limit:
         console.print(f"… and {len(issues) - limit} more: see the data-quality report")
 
@@ -124,7 +125,7 @@ def validate(
         from tasks.validate import write_quality_report
 
         for p in write_quality_report(res, issues, out).values():
-            console.print(f"data-quality report: {p}", highlight=False, soft_wrap=True)
+            console.print(f"data-quality report: {p}", markup=False, highlight=False, soft_wrap=True)
     if refused:
         console.print(f"[bold red]REFUSED[/]: {len(critical(issues))} critical problem(s) in "
                       f"{rows} rows read; nothing would be loaded.", highlight=False)
@@ -157,13 +158,14 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
     if batch["status"] != "loaded":
         _print_issues(issues)
         for p in _copy_quality(batch, out):
-            console.print(f"data-quality report (HR-internal): {p}", highlight=False, soft_wrap=True)
+            console.print(f"data-quality report (HR-internal): {p}", markup=False, highlight=False,
+                          soft_wrap=True)
         _fail(f"the batch was refused by validation ({batch['rows_read']} rows read, 0 loaded, "
               f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
               f"run again.", 1)
     if issues:
         console.print(f"{len(issues)} warning(s) in the data: see data-quality.html in {out}",
-                      highlight=False, soft_wrap=True)
+                      markup=False, highlight=False, soft_wrap=True)
     with console.status(f"Annual report {year}: figures, report files…"):
         try:
             result = annual_report(params=AnnualReportParams(
@@ -195,7 +197,7 @@ def _summary(result: dict) -> None:
                   f"{b['rows_quarantined']}", highlight=False)
     for name, path in result["paths"].items():
         if not name.startswith("chart_"):
-            console.print(f"{name:14} {path}", highlight=False, soft_wrap=True)
+            console.print(f"{name:14} {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -225,7 +227,7 @@ def demo(
     export = Path("var/demo-export")
     with console.status(f"Generating a synthetic municipality of {persons} persons…"):
         write_export(generate(persons, (year - 1, year), seed), export, encoding="cp1252")
-    console.print(f"synthetic export: {export}", highlight=False, soft_wrap=True)
+    console.print(f"synthetic export: {export}", markup=False, highlight=False, soft_wrap=True)
     result = _run(export, year, out, None, Path("var"))
     _summary(result)
 
@@ -256,16 +258,20 @@ def setup_blocks(
         username=os.environ.get("OSAAVA_SMTP_USERNAME") or None,
         password=os.environ.get("OSAAVA_SMTP_PASSWORD", ""),
     ).save(smtp_block, overwrite=True)
-    console.print(f"block {smtp_block}: EmailServerCredentials for {host} ({smtp_type})", highlight=False)
+    console.print(f"block {smtp_block}: EmailServerCredentials for {host} ({smtp_type})", markup=False,
+                  highlight=False)
     for key, value in sorted(os.environ.items()):
         if key.startswith("OSAAVA_SECRET_") and value:
             name = "osaava-" + key.removeprefix("OSAAVA_SECRET_").lower().replace("_", "-")
             Secret(value=value).save(name, overwrite=True)
-            console.print(f"block {name}: Secret (value not shown)", highlight=False)
+            console.print(f"block {name}: Secret (value not shown)", markup=False, highlight=False)
 
 
 def main() -> None:
     from osaava.guideline import ConfigError
+    from osaava.privacy import private_umask
+
+    private_umask()  # (flows/__init__ did so already) what osaava writes is private to its user
 
     try:
         app(standalone_mode=True)
@@ -273,7 +279,7 @@ def main() -> None:
         err.print("interrupted")
         sys.exit(130)
     except ConfigError as e:
-        err.print(f"[bold red]osaava:[/] {e}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]osaava:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as e:  # a bug, not the user's doing: a short message, the details in a file
         import traceback
@@ -283,8 +289,8 @@ def main() -> None:
         log = Path(os.environ.get("OSAAVA_VAR", "var")) / "osaava-error.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(mask_hetu(traceback.format_exc()), encoding="utf-8")
-        err.print(f"[bold red]osaava: internal error[/] ({type(e).__name__}: {mask_hetu(str(e))[:300]}). "
-                  f"This is a fault of osaava, not of the data; the details are in {log}. "
+        err.print(f"[bold red]osaava: internal error[/] ({type(e).__name__}: {escape(mask_hetu(str(e))[:300])}). "
+                  f"This is a fault of osaava, not of the data; the details are in {escape(str(log))}. "
                   "Please send that file to IT.", highlight=False, soft_wrap=True)
         sys.exit(3)
 

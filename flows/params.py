@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 from prefect.input import RunInput
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from osaava.confine import confined
 
 Lang = Literal["fi", "sv"]
 Group = Literal["committee", "hr", "management"]
@@ -19,6 +21,11 @@ class CollectParams(BaseModel):
         description="Folder of the HR system's export files (CSV or one XLSX). On the server: "
         "where the HR systems drop their files.",
     )
+
+    @field_validator("input_dir")
+    @classmethod
+    def _inside_home(cls, v: str) -> str:
+        return confined(v, "input_dir")
 
 
 class AnnualReportParams(BaseModel):
@@ -52,6 +59,11 @@ class AnnualReportParams(BaseModel):
         description="Warehouse batch to report on. Empty: the latest batch.",
     )
 
+    @field_validator("out")
+    @classmethod
+    def _inside_home(cls, v: str) -> str:
+        return confined(v, "out")
+
 
 class FollowUpParams(BaseModel):
     year: int | None = Field(
@@ -66,6 +78,11 @@ class FollowUpParams(BaseModel):
                                    description="Who receives the follow-up.")
     dry_run: bool = Field(False, title="Dry run", description="Write the files only, send nothing.")
     out: str = Field("out", title="Output folder", description="Where the files are written.")
+
+    @field_validator("out")
+    @classmethod
+    def _inside_home(cls, v: str) -> str:
+        return confined(v, "out")
 
 
 class Approval(RunInput):

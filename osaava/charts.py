@@ -36,6 +36,7 @@ RC = {
     "hatch.color": "#222222",
     "svg.hashsalt": "osaava",
     "path.simplify": False,
+    "text.parse_math": False,  # a label from the data is text, never mathtext ("$…$")
 }
 
 

@@ -150,6 +150,11 @@ def engine_for(url: str | None = None) -> sa.Engine:
         url = f"sqlite:///{var / 'osaava.db'}"
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
+        db = engine.url.database
+        if db and db != ":memory:" and not db.startswith("file:"):
+            from osaava.privacy import private_file
+
+            private_file(db)  # personal data: 0600 (SQLite gives its journal the same mode)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial

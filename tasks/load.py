@@ -14,14 +14,15 @@ from osaava.issues import Issue, critical
 
 def load_read(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
               source: str = "files") -> warehouse.BatchInfo:
-    """Land every raw file unchanged (unless it holds a henkilötunnus), then store the batch in one
+    """Land every raw file unchanged when the batch passed, then store the batch in one
     transaction: its rows when it passed, only its issues when it was refused (and a quarantine
     record beside the landing)."""
     root = Path(var_dir) / "landing"
     refused = bool(critical(issues))
-    # A henkilötunnus is never stored (DOMAIN §4): such files are not landed; the quarantine
-    # record keeps only their hashes and the masked issues.
-    if not any(i.code == "henkilotunnus" for i in issues):
+    # A refused file is never landed raw (issue 13): it may hold a henkilötunnus that no scan
+    # could see (an encoding that is neither, a broken workbook). The quarantine record keeps
+    # only the files' hashes and the masked issues.
+    if not refused:
         landing.land(res.raw, root=root, source=source)
     engine = warehouse.engine_for(db_url)
     try:

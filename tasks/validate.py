@@ -27,8 +27,12 @@ def validate_batch(res: ReadResult) -> list[Issue]:
 
 
 def write_quality_report(res: ReadResult, issues: list[Issue], folder) -> dict[str, str]:
-    """The HR-internal data-quality report (HTML, JSON) and, when the batch could be read and
-    holds no henkilötunnus, the GX Data Docs beside it. Returns name → path."""
+    """The HR-internal data-quality report (HTML, JSON). Returns name → path.
+
+    GX Data Docs are not written (issue 13): Great Expectations renders data values into them
+    unescaped and loads scripts from CDNs, so a value in an export could run script in HR's
+    browser. This report lists every failed check with file, rows, column and masked examples,
+    escaped by Jinja2's autoescape."""
     import json
     from pathlib import Path
 
@@ -42,11 +46,6 @@ def write_quality_report(res: ReadResult, issues: list[Issue], folder) -> dict[s
     paths = {"data_quality": folder / "data-quality.html", "data_quality_json": folder / "data-quality.json"}
     paths["data_quality"].write_text(html, encoding="utf-8")
     paths["data_quality_json"].write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    if res.frames and not any(i.code == "henkilotunnus" for i in issues):
-        from osaava.quality import write_data_docs
-
-        paths["gx_data_docs"] = write_data_docs(res.frames, load_codes(), latest_guideline(),
-                                                folder / "gx-data-docs")[0]
     return {k: str(v) for k, v in paths.items()}
 
 

@@ -27,7 +27,8 @@ def prefect_api():
 def run(tmp_path, prefect_api):
     """`osaava …` as a person runs it: a separate process, its output as they see it."""
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "COLUMNS": "200",
-           "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+           "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "OSAAVA_HOME": str(tmp_path)}
     db = f"sqlite:///{tmp_path / 'wh.db'}"
     exe = Path(sys.executable).with_name("osaava")
 

@@ -79,7 +79,7 @@ def service(tmp_path_factory, smtp):
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
            "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "5",
            "PREFECT_LOGGING_LEVEL": "INFO", "PREFECT_SERVER_API_HOST": "127.0.0.1",
-           "OSAAVA_HOME": str(ROOT), "OSAAVA_DB_URL": f"sqlite:///{tmp / 'wh.db'}",
+           "OSAAVA_HOME": str(ROOT), "OSAAVA_ALLOWED_PATHS": str(tmp), "OSAAVA_DB_URL": f"sqlite:///{tmp / 'wh.db'}",
            "OSAAVA_VAR": str(tmp / "var"), "OSAAVA_RECIPIENTS": str(tmp / "recipients.yaml"),
            "OSAAVA_SMTP_HOST": "127.0.0.1", "OSAAVA_SMTP_PORT": str(port),
            "OSAAVA_SMTP_TYPE": "INSECURE", "PATH": f"{BIN}:{os.environ['PATH']}"}

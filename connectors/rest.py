@@ -55,6 +55,7 @@ import requests
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
 from connectors.files import RawFile
+from osaava import jsonlimits
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import DISCUSSIONS, ENTITIES, NEEDS
 from osaava.sources import HttpOptions, RestSource
@@ -162,9 +163,9 @@ class Http:
             try:
                 self.requests += 1
                 r = self.session.request(method, url, params=params, data=data, auth=auth,
-                                         headers=hdrs,
+                                         headers=hdrs, stream=True,
                                          timeout=(self.opts.timeout.connect, self.opts.timeout.read))
-                body = r.content  # reading the body can fail too (a cut connection)
+                body = _read_body(r, what)  # reading the body can fail too (a cut connection)
             except (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError) as e:
                 if tries >= self.opts.max_tries:
@@ -205,7 +206,10 @@ class Http:
             if not 200 <= status < 300:
                 raise FetchError(f"{what}: unexpected answer HTTP {status} {r.reason or ''}".strip())
             try:
-                doc = json.loads(body)
+                doc = jsonlimits.loads(body)
+            except jsonlimits.JsonTooDeep as e:
+                raise FetchError(f"{what}: the answer is refused: {e}; the source must send "
+                                 f"plain records") from None
             except ValueError as e:
                 if tries >= self.opts.max_tries:
                     pos = getattr(e, "pos", None)
@@ -216,6 +220,29 @@ class Http:
                 self._wait("invalid JSON", self._backoff(tries), what)
                 continue
             return r, body, doc
+
+
+def _read_body(r: requests.Response, what: str) -> bytes:
+    """The body of a streamed response, at most ``jsonlimits.MAX_BODY_BYTES``: a larger answer
+    is refused before it is read whole (the stated Content-Length is checked first)."""
+    limit = jsonlimits.MAX_BODY_BYTES
+    too_big = (f"{what}: the answer is larger than the limit of {limit // (1 << 20)} MB; "
+               f"ask for smaller pages (page_size in the sources file)")
+    try:
+        stated = int(r.headers.get("Content-Length") or 0)
+    except ValueError:
+        stated = 0
+    if stated > limit:
+        r.close()
+        raise FetchError(too_big)
+    parts, size = [], 0
+    for chunk in r.iter_content(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            r.close()
+            raise FetchError(too_big)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _reason(e: Exception) -> str:

@@ -31,6 +31,10 @@ def make_hetu(day: int, month: int, year: int, individual: int) -> str:
 
 
 HETU = make_hetu(14, 3, 1981, 237)
+# The same shape with a wrong check character: treated as a henkilötunnus all the same.
+HETU_WRONG_CHECK = HETU[:-1] + ("A" if HETU[-1] != "A" else "B")
+HETU_MASK = "█" * len(HETU)
+XSS = "<img src=x onerror=alert(1)>"
 
 # Rows per file as text cells, in the schema's column order. Line numbers: header = 1.
 VALID: dict[str, list[list[str]]] = {
@@ -154,6 +158,9 @@ class Case:
     row: int | None = None
     column: str | None = None
     hetu: bool = False  # the folder holds a henkilötunnus that must never be shown
+    limits: dict | None = None  # connectors.files.Limits fields for this case (small, so that
+    # a resource case runs in milliseconds); None: the defaults
+    planted: tuple[str, ...] = ()  # further texts that must never appear in any output
 
 
 def _cell(file: str, line: int, header: str, value: str) -> Callable[[Path], None]:
@@ -360,3 +367,187 @@ CASES: list[Case] = [
     Case("quoted_semicolon_in_text", LOADED,
          _cell("koulutukset", 3, "Koulutuksen nimi", '"Digipedagogiikka; osa 1"')),
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile files (issue 13)
+
+
+def _extra_fields(file: str, line: int, fields: list[str], quoted: bool = False,
+                  drop: int = 0) -> Callable[[Path], None]:
+    """A row of the wrong width: ``fields`` appended to line ``line`` (or ``drop`` fields cut)."""
+    def build(folder: Path) -> None:
+        t = copy_tables()
+        row = t[file][line - 2]
+        if drop:
+            del row[len(row) - drop:]
+        row.extend(fields)
+        write_valid(folder, t)
+        if quoted:
+            p = folder / f"{file}.csv"
+            p.write_bytes(_quoted(p.read_text(encoding="utf-8")))
+    return build
+
+
+def _quote_split(folder: Path) -> None:
+    """A henkilötunnus split by quotes in the text ('"140381"-237X' is read as one value)."""
+    t = copy_tables()
+    t["tavoitekeskustelut"][1][1] = f'"{HETU[:6]}"{HETU[6:]}'
+    write_valid(folder, t)
+
+
+def write_xlsx(folder: Path, tables: dict[str, list[list[str]]] | None = None,
+               name: str = "export.xlsx", edit: Callable | None = None) -> Path:
+    """The valid export (or the given tables) as one workbook, a sheet per file, text cells;
+    ``edit(workbook)`` changes it before it is saved."""
+    import openpyxl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for file, rows in (tables or VALID).items():
+        ws = wb.create_sheet(file)
+        ws.append(headers(file))
+        for r in rows:
+            ws.append([c if c != "" else None for c in r])
+    if edit is not None:
+        edit(wb)
+    wb.save(folder / name)
+    return folder
+
+
+def _xlsx(edit: Callable | None = None, name: str = "export.xlsx") -> Callable[[Path], None]:
+    return lambda folder: write_xlsx(folder, name=name, edit=edit) and None
+
+
+def _extra_sheet(wb) -> None:
+    ws = wb.create_sheet("muistiinpanot")
+    ws.append(["Henkilö", "Tunnus"])
+    ws.append(["P001", HETU])
+
+
+def _right_of_header(wb) -> None:
+    wb["koulutukset"].cell(row=3, column=len(headers("koulutukset")) + 2, value=HETU)
+
+
+def _comment(wb) -> None:
+    from openpyxl.comments import Comment
+
+    wb["henkilosto"]["A2"].comment = Comment(f"Tarkista: {HETU}", "HR")
+
+
+def _defined_name(wb) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb.defined_names["tunnus"] = DefinedName("tunnus", attr_text=f'"{HETU}"')
+
+
+def _properties(wb) -> None:
+    wb.properties.title = f"Vienti {HETU}"
+
+
+def _far_cell(wb) -> None:
+    wb["koulutukset"]["XFD1048576"] = "x"
+
+
+def _symlink_to_passwd(folder: Path) -> None:
+    write_valid(folder)
+    (folder / "organisaatio.csv").unlink()
+    (folder / "organisaatio.csv").symlink_to("/etc/passwd")
+
+
+def _fifo(folder: Path) -> None:
+    import os
+
+    write_valid(folder)
+    (folder / "henkilosto.csv").unlink()
+    os.mkfifo(folder / "henkilosto.csv")
+
+
+def _subfolder(folder: Path) -> None:
+    write_valid(folder)
+    (folder / "vanhat").mkdir()
+    (folder / "vanhat" / "organisaatio.csv").write_text("rikki", encoding="utf-8")
+
+
+def _header(file: str, extra: str) -> Callable[[Path], None]:
+    def build(folder: Path) -> None:
+        write_valid(folder)
+        rows = [r + ["x"] for r in VALID[file]]
+        (folder / f"{file}.csv").write_text(csv_text(file, rows, headers(file) + [extra]),
+                                             encoding="utf-8")
+    return build
+
+
+def _utf16_with_hetu(folder: Path) -> None:
+    t = copy_tables()
+    t["poissaolot"][0][0] = HETU
+    write_valid(folder, t)
+    p = folder / "poissaolot.csv"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16"))
+
+
+def _xss_duplicate(t: dict) -> None:
+    t["koulutukset"][0][0] = XSS
+    t["koulutukset"][1][0] = XSS
+
+
+HOSTILE: list[Case] = [
+    # a henkilötunnus is found before any width or header check, in every field of every row
+    Case("hetu_beyond_header_width", REFUSED,
+         _extra_fields("koulutukset", 3, ["", HETU]), "henkilotunnus", "koulutukset.csv", 3,
+         "column 26", hetu=True),
+    Case("hetu_beyond_header_width_quoted", REFUSED,
+         _extra_fields("koulutukset", 3, ["", HETU], quoted=True), "henkilotunnus",
+         "koulutukset.csv", 3, "column 26", hetu=True),
+    Case("hetu_in_short_row", REFUSED, _extra_fields("tavoitekeskustelut", 4, [HETU], drop=3),
+         "henkilotunnus", "tavoitekeskustelut.csv", 4, "Vuosi", hetu=True),
+    Case("hetu_split_by_quotes", REFUSED, _quote_split, "henkilotunnus",
+         "tavoitekeskustelut.csv", 3, "Henkilönumero", hetu=True),
+    Case("hetu_wrong_check_character", REFUSED,
+         _cell("tavoitekeskustelut", 3, "Henkilönumero", HETU_WRONG_CHECK), "henkilotunnus",
+         "tavoitekeskustelut.csv", 3, "Henkilönumero", hetu=True, planted=(HETU_WRONG_CHECK,)),
+    Case("hetu_lower_case", REFUSED, _cell("koulutukset", 2, "Järjestäjä", HETU.lower()),
+         "henkilotunnus", "koulutukset.csv", 2, "Järjestäjä", hetu=True, planted=(HETU.lower(),)),
+    Case("hetu_in_utf16_file", REFUSED, _utf16_with_hetu, "henkilotunnus", "poissaolot.csv",
+         hetu=True),
+    # every part of a workbook, and file names
+    Case("hetu_in_file_name", REFUSED, _xlsx(name=f"vienti-{HETU}.xlsx"), "henkilotunnus",
+         f"vienti-{HETU_MASK}.xlsx", hetu=True),
+    Case("hetu_on_extra_sheet", REFUSED, _xlsx(_extra_sheet), "henkilotunnus", "export.xlsx",
+         hetu=True),
+    Case("hetu_right_of_sheet_header", REFUSED, _xlsx(_right_of_header), "henkilotunnus",
+         "export.xlsx[koulutukset]", 3, "column 26", hetu=True),
+    Case("hetu_in_cell_comment", REFUSED, _xlsx(_comment), "henkilotunnus", "export.xlsx",
+         hetu=True),
+    Case("hetu_in_defined_name", REFUSED, _xlsx(_defined_name), "henkilotunnus", "export.xlsx",
+         hetu=True),
+    Case("hetu_in_document_properties", REFUSED, _xlsx(_properties), "henkilotunnus",
+         "export.xlsx", hetu=True),
+    # limits, checked before the work (small limits keep these cases fast)
+    Case("file_too_large", REFUSED, write_valid, "file_too_large", "koulutukset.csv",
+         limits={"file_bytes": 1000}),
+    Case("too_many_rows", REFUSED, write_valid, "too_many_rows", "henkilosto.csv",
+         limits={"rows": 6}),
+    Case("too_many_columns", REFUSED, _header("koulutukset", "Huomautus"), "too_many_columns",
+         "koulutukset.csv", 1, limits={"columns": 24}),
+    Case("cell_too_long", REFUSED, _cell("koulutukset", 3, "Koulutuksen nimi", "x" * 10_001),
+         "cell_too_long", "koulutukset.csv", 3, "Koulutuksen nimi"),
+    Case("xlsx_cell_at_xfd1048576", REFUSED, _xlsx(_far_cell), "too_many_columns",
+         "export.xlsx[koulutukset]", 1048576),
+    Case("xlsx_unpacks_too_large", REFUSED, _xlsx(), "xlsx_too_large", "export.xlsx",
+         limits={"xlsx_unzipped_bytes": 20_000}),
+    # regular files only
+    Case("symlink_to_passwd", REFUSED, _symlink_to_passwd, "not_regular_file",
+         "organisaatio.csv", planted=("root:",)),
+    Case("fifo_in_folder", REFUSED, _fifo, "not_regular_file", "henkilosto.csv"),
+    # text from the data never reaches a markup interpreter
+    Case("xss_in_duplicate_key", REFUSED, _tables(_xss_duplicate), "duplicate_key",
+         "koulutukset.csv", 3, "Osallistumistunnus"),
+    Case("rich_markup_header", WARNING, _header("koulutukset", "[/bogus]"), "extra_column",
+         "koulutukset.csv", 1, "[/bogus]"),
+    # tolerated: a sub-folder is ignored; a valid workbook loads
+    Case("subfolder_ignored", LOADED, _subfolder),
+    Case("valid_xlsx", LOADED, _xlsx()),
+]
+CASES += HOSTILE

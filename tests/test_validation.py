@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bad_inputs import CASES, HETU, LOADED, REFUSED, WARNING, Case, make_hetu, write_valid
-from connectors.files import read_folder
+from connectors.files import Limits, read_folder
 from osaava import quality
 from osaava.dq_report import NOTICE, render_dq_report
 from osaava.guideline import guideline_for_year, load_codes
@@ -35,7 +35,7 @@ def run(tmp_path_factory, config):
         if case.name not in done:
             folder = tmp_path_factory.mktemp("corpus") / case.name
             case.build(folder)
-            read = read_folder(folder)
+            read = read_folder(folder, Limits(**case.limits) if case.limits else None)
             issues = read.issues + quality.validate(read.frames, codes, guideline,
                                                     known=read.issues, today=TODAY)
             html, data = render_dq_report(issues, read.rows_read, read.raw)
@@ -95,8 +95,21 @@ def test_henkilotunnus_never_shown(case: Case, run):
     for t in texts:
         assert HETU not in t
         assert not has_hetu(t)
+        for planted in case.planted:
+            assert planted not in t, planted
     if case.hetu:
         assert any(i.code == "henkilotunnus" for i in issues)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_data_never_becomes_markup(case: Case, run):
+    """A value from the data is escaped in the HR-internal report: no stored XSS."""
+    from bad_inputs import XSS
+
+    _read, _issues, html, _data = run(case)
+    assert XSS not in html and "<img" not in html
+    if case.name == "xss_in_duplicate_key":
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_corpus_hetu_is_valid_and_built_in_code():

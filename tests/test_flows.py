@@ -28,7 +28,7 @@ def run(tmp_path, prefect_api):
     """`osaava …` as a person runs it: a separate process, its output as they see it."""
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "COLUMNS": "200",
            "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "OSAAVA_HOME": str(tmp_path)}
+           "OSAAVA_HOME": str(tmp_path), "PREFECT_HOME": str(tmp_path / "prefect-home")}
     db = f"sqlite:///{tmp_path / 'wh.db'}"
     exe = Path(sys.executable).with_name("osaava")
 
@@ -73,6 +73,18 @@ def test_rerun_is_byte_identical_and_loads_nothing_new(tmp_path, run):
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(b))
     assert res.returncode == 0
     assert (a / "figures.json").read_bytes() == (b / "figures.json").read_bytes()
+    # issue 13: what the run wrote is private to its user, and the flow result is JSON
+    written = [f for f in tmp_path.rglob("*") if "in" not in f.relative_to(tmp_path).parts]
+    assert any(f.name == "figures.json" for f in written) and any(f.name == "wh.db" for f in written)
+    for f in written:
+        assert f.stat().st_mode & 0o077 == 0, (f, oct(f.stat().st_mode))
+    results = [f for f in (tmp_path / "prefect-home").rglob("*") if f.is_file()
+               and "storage" in f.parts]
+    assert results, "the annual-report result is persisted"
+    for f in results:
+        data = f.read_bytes()
+        assert not data.startswith(b"\x80") and b"pickle" not in data
+        assert json.loads(data)["year"] == 2024  # the result itself, as JSON
 
 
 def test_refused_batch_makes_no_report(tmp_path, run):
@@ -95,20 +107,61 @@ def test_year_without_guideline_is_a_clear_error(tmp_path, run):
     assert "no guideline version is in force on 31.12.2010" in (res.stdout + res.stderr)
 
 
-def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run):
-    from test_connector_files import make_hetu
-
-    hetu = make_hetu("241299", "-", "987")
-    src = small_city.write(tmp_path / "in")
+def _plant_csv(src: Path, hetu: str, wrong: str) -> list[str]:
+    """A henkilötunnus in a free-text column, one with a wrong check character in a row of the
+    wrong width (the fields beyond the header's width were once dropped unscanned)."""
     p = src / "koulutukset.csv"
     p.write_text(p.read_text(encoding="utf-8").replace(";Tiedonhallinta;", f";Tiedonhallinta {hetu};"),
                  encoding="utf-8")
+    p = src / "poissaolot.csv"
+    p.write_text(p.read_text(encoding="utf-8") + f"10001;1;SAI;;;;;palkallinen;;{wrong}\n",
+                 encoding="utf-8")
+    return ["koulutukset.csv", "Koulutuksen nimi", "poissaolot.csv"]
+
+
+def _plant_xlsx(src: Path, hetu: str, wrong: str) -> list[str]:
+    """A workbook named with a henkilötunnus, another in a cell comment and in the properties."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    path = small_city.write_xlsx(src)
+    wb = openpyxl.load_workbook(path)
+    wb["henkilosto"]["A2"].comment = Comment(f"tarkista {wrong}", "HR")
+    wb.properties.subject = wrong
+    wb.save(src / f"vienti-{hetu}.xlsx")
+    path.unlink()
+    return ["vienti-" + "█" * len(hetu) + ".xlsx"]
+
+
+@pytest.mark.parametrize("plant", [_plant_csv, _plant_xlsx], ids=["csv", "xlsx"])
+def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run, plant):
+    """Every file the run wrote — outputs, landing, quarantine, warehouse, error log, the Prefect
+    home (results, logs) and the Prefect server's database — is free of the planted values."""
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+    from test_connector_files import make_hetu
+
+    hetu = make_hetu("241299", "-", "987")
+    wrong = make_hetu("050590", "-", "555")[:-1] + "Q"  # Q is never a check character
+    src = tmp_path / "in"
+    if plant is _plant_csv:
+        small_city.write(src)
+    expected = plant(src, hetu, wrong)
     out = tmp_path / "out"
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(out))
-    assert res.returncode == 1
-    assert "koulutukset.csv" in res.stdout and "Koulutuksen nimi" in res.stdout
-    assert hetu not in res.stdout + res.stderr
-    stored = [f for f in tmp_path.rglob("*") if f.is_file() and f != p and "in" not in f.parts]
-    assert stored, "the quarantine record and the data-quality report are written"
+    shown = res.stdout + res.stderr
+    assert res.returncode == 1, shown
+    assert "henkilötunnus" in shown and "Traceback" not in shown
+    for text in expected:
+        assert text in shown, text
+    planted = [v.encode() for v in (hetu, wrong, hetu.lower(), wrong.lower())]
+    assert not any(v.decode() in shown for v in planted)
+    landed = [f for f in (tmp_path / "var" / "landing").rglob("*") if f.is_file()]
+    assert landed and all(f.parent.name == "quarantine" for f in landed), landed
+    stored = [f for f in tmp_path.rglob("*") if f.is_file() and "in" not in f.relative_to(tmp_path).parts]
+    db = PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split("///", 1)[-1]
+    stored += [Path(db + s) for s in ("", "-wal", "-journal") if Path(db + s).exists()]
+    assert any(f.name.endswith(".json") and f.parent.name == "quarantine" for f in stored)
     for f in stored:
-        assert hetu.encode() not in f.read_bytes(), f
+        data = f.read_bytes()
+        for v in planted:
+            assert v not in data, (f, v)

@@ -2,6 +2,7 @@
 # make serve: a local Prefect server with the UI, the "osaava" process work pool, every
 # deployment of prefect.yaml and a worker. HR opens the UI and clicks "Run".
 set -euo pipefail
+umask 077  # the warehouse, reports, landing area and Prefect's files are private to this user
 cd "$(dirname "$0")/.."
 PORT="${OSAAVA_PREFECT_PORT:-4200}"
 BIN=.venv/bin
@@ -10,6 +11,14 @@ export PREFECT_HOME="${PREFECT_HOME:-$PWD/var/prefect}"
 export PREFECT_API_URL="http://127.0.0.1:${PORT}/api"
 export PREFECT_UI_API_URL="$PREFECT_API_URL" PREFECT_UI_URL="http://127.0.0.1:${PORT}"
 mkdir -p var/prefect var/export
+# The server listens on 127.0.0.1 only. On a machine others can log in to, protect the API too:
+# PREFECT_SERVER_API_AUTH_STRING=user:password make serve  (the UI asks for it once).
+if [ -n "${PREFECT_SERVER_API_AUTH_STRING:-}" ]; then
+  export PREFECT_API_AUTH_STRING="${PREFECT_API_AUTH_STRING:-$PREFECT_SERVER_API_AUTH_STRING}"
+else
+  echo "Note: the Prefect API has no password; anyone on this machine can use it." \
+       "Set PREFECT_SERVER_API_AUTH_STRING=user:password to require one." >&2
+fi
 
 port_in_use() {
   "$BIN/python" - "$1" <<'PY'
@@ -30,7 +39,7 @@ cleanup() { kill $SERVER $WORKER 2>/dev/null || true; wait 2>/dev/null || true; 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 for _ in $(seq 1 120); do
-  curl -sf "$PREFECT_API_URL/health" >/dev/null 2>&1 && break
+  curl -sf "$PREFECT_API_URL/health" >/dev/null 2>&1 && break  # /health needs no password
   sleep 1
 done
 curl -sf "$PREFECT_API_URL/health" >/dev/null || { echo "The Prefect server did not start: see var/prefect/server.log" >&2; exit 1; }

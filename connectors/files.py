@@ -460,6 +460,7 @@ def _grid_from_csv(text: str, name: str, limits: Limits = LIMITS) -> Grid:
     if '"' not in text:
         issues = [_hetu_issue(name, _hetu_in_lines(text, first))] if raw_hit else []
         return _grid_unquoted(text, name, limits, issues)
+    _refuse_columns(len(first), name, limits)  # before the work (a quoted ';' only adds)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
     try:
         header = next(reader)

@@ -5,6 +5,11 @@ five persons, headers exactly as the schema spells them. ``CASES`` lists the mut
 outcome each must get (``refused`` / ``loaded with warnings`` / ``loaded``) and where the issue
 must point: file, spreadsheet row (header = line 1) and Finnish column header.
 
+``HOSTILE`` (issue 13) adds what an attacker would try: a henkilötunnus beyond the header's
+width, in a short row, split by quotes, with a wrong check character, in every part of a
+workbook and in a file name; files beyond the limits (small ``limits`` keep those cases fast);
+a symbolic link and a pipe in the folder; script and rich markup in the data.
+
 Henkilötunnus test values are built here from DOMAIN §2's formula, never written as literals.
 """
 

@@ -454,12 +454,22 @@ def _grid_from_csv(text: str, name: str, limits: Limits = LIMITS) -> Grid:
                             "Export the file again; it must at least have its header row."))
     _refuse_rows(text.count("\n") - 1, name, limits)
     # The henkilötunnus scan comes first, over the whole text: no width, header or quoting
-    # problem can hide a value from it.
-    raw_hit = HETU_RE.search(text) is not None
+    # problem can hide a value from it, and a refusal for any of those still names it.
     first = text.split("\n", 1)[0].rstrip("\r").split(";")
-    if '"' not in text:
-        issues = [_hetu_issue(name, _hetu_in_lines(text, first))] if raw_hit else []
-        return _grid_unquoted(text, name, limits, issues)
+    issues: list[Issue] = []
+    if HETU_RE.search(text) is not None:
+        issues.append(_hetu_issue(name, _hetu_in_lines(text, first)))
+    try:
+        if '"' not in text:
+            return _grid_unquoted(text, name, limits, issues)
+        return _grid_quoted(text, name, limits, issues, first)
+    except _Refuse as r:
+        r.issues[:0] = [i for i in issues if i not in r.issues]
+        raise
+
+
+def _grid_quoted(text: str, name: str, limits: Limits, issues: list[Issue],
+                 first: list[str]) -> Grid:
     _refuse_columns(len(first), name, limits)  # before the work (a quoted ';' only adds)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
     try:
@@ -471,24 +481,21 @@ def _grid_from_csv(text: str, name: str, limits: Limits = LIMITS) -> Grid:
             records.append(rec)
             lines.append(reader.line_num)
     except csv.Error as e:
-        issues = [_hetu_issue(name, _hetu_in_lines(text, first))] if raw_hit else []
         if "field larger than field limit" in str(e):
-            issues.append(Issue("critical", "cell_too_long", name,
+            raise _Refuse(Issue("critical", "cell_too_long", name,
                                 f"a cell holds more than {csv.field_size_limit()} characters, more "
                                 f"than the limit of {limits.cell_chars}",
                                 "Check the quotes of the row: an unclosed quote swallows the rows "
-                                "after it.", rows=[reader.line_num]))
-        else:
-            issues.append(Issue("critical", "csv", name, f"the CSV cannot be read ({e})",
-                                "Check the quoting of the file and export it again.",
-                                rows=[reader.line_num]))
-        raise _Refuse(issues) from None
-    # Quotes can split a value in the text ("0101"90-…): scan the parsed fields too.
+                                "after it.", rows=[reader.line_num])) from None
+        raise _Refuse(Issue("critical", "csv", name, f"the CSV cannot be read ({e})",
+                            "Check the quoting of the file and export it again.",
+                            rows=[reader.line_num])) from None
+    # Quotes can split a value in the text ('"0101"90-…' is read as one value): the parsed
+    # fields are scanned too, and name the rows and columns exactly.
     blob = "\x1e".join(["\x1f".join(header)] + ["\x1f".join(r) for r in records])
-    issues = []
-    if raw_hit or HETU_RE.search(blob):
-        hits = _hetu_hits(header, records, lines) or _hetu_in_lines(text, first)
-        issues.append(_hetu_issue(name, hits))
+    if HETU_RE.search(blob):
+        hits = _hetu_hits(header, records, lines)
+        issues[:] = [i for i in issues if i.code != "henkilotunnus"] + [_hetu_issue(name, hits)]
     del blob
     _refuse_separator(header, name)
     _refuse_columns(len(header), name, limits)

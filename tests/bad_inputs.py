@@ -394,6 +394,11 @@ def _extra_fields(file: str, line: int, fields: list[str], quoted: bool = False,
     return build
 
 
+def _append(folder: Path, file: str, line: str) -> None:
+    p = folder / f"{file}.csv"
+    p.write_text(p.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
 def _quote_split(folder: Path) -> None:
     """A henkilötunnus split by quotes in the text ('"140381"-237X' is read as one value)."""
     t = copy_tables()
@@ -514,6 +519,9 @@ HOSTILE: list[Case] = [
          "tavoitekeskustelut.csv", 3, "Henkilönumero", hetu=True, planted=(HETU_WRONG_CHECK,)),
     Case("hetu_lower_case", REFUSED, _cell("koulutukset", 2, "Järjestäjä", HETU.lower()),
          "henkilotunnus", "koulutukset.csv", 2, "Järjestäjä", hetu=True, planted=(HETU.lower(),)),
+    Case("hetu_with_wrong_separator", REFUSED,
+         _file_bytes(lambda f: (_wrong_separator(f), _append(f, "organisaatio", f"K400,{HETU}"))),
+         "henkilotunnus", "organisaatio.csv", 5, hetu=True),
     Case("hetu_in_utf16_file", REFUSED, _utf16_with_hetu, "henkilotunnus", "poissaolot.csv",
          hetu=True),
     # every part of a workbook, and file names

@@ -151,7 +151,7 @@ def engine_for(url: str | None = None) -> sa.Engine:
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
         db = engine.url.database
-        if db and db != ":memory:" and not db.startswith("file:"):
+        if db and db != ":memory:" and not db.startswith("file:") and Path(db).parent.is_dir():
             from osaava.privacy import private_file
 
             private_file(db)  # personal data: 0600 (SQLite gives its journal the same mode)

@@ -264,6 +264,25 @@ def test_refused_batch_mails_hr_not_the_committee(service, smtp, collected):
     assert fail and "check batch" in fail[-1].get_body(("plain",)).get_content()
 
 
+def test_worker_runs_write_private_files(service, collected):
+    """Issue 13: a flow run started by the worker sets umask 077: what it wrote (landing area,
+    data-quality report, warehouse) is private to the service user."""
+    written = [p for p in (service["tmp"] / "var").rglob("*")] + [service["tmp"] / "wh.db"]
+    assert any(p.is_file() for p in written)
+    for p in written:
+        assert p.stat().st_mode & 0o077 == 0, (p, oct(p.stat().st_mode))
+
+
+def test_run_with_a_path_outside_the_home_is_refused(service, collected):
+    """Issue 13: anyone who can start a run chooses its parameters; a folder outside
+    OSAAVA_HOME (and OSAAVA_ALLOWED_PATHS) is refused before the run does anything."""
+    run_id = start(service, "annual-report/annual-report",
+                   {"params": {"year": 2024, "out": "/etc/osaava-test", "dry_run": True}})
+    run = wait_for(service, run_id, {"FAILED"})
+    assert "outside the installation's home" in (run.state.message or ""), run.state.message
+    assert not Path("/etc/osaava-test").exists()
+
+
 def test_run_form_in_the_ui(service, tmp_path):
     """A real browser shows the deployment's run form with the parameter fields."""
     chromium = shutil.which("chromium")

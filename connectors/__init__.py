@@ -7,7 +7,7 @@
 - :mod:`connectors.merge` — :func:`~connectors.merge.collect_sources`: every configured source
   into one batch, incrementally.
 
-Every connector returns the shape of :class:`~connectors.files.ReadResult` (frames with the
+Every connector returns the shape of :class:`~connectors.base.ReadResult` (frames with the
 canonical dtypes and ``_row``, raw files with their sha256, rows read, issues), so the result
 plugs into the same validate → land → load path. This module holds what the API and database
 connectors share: vendor values → the text of the generic export → the file connector's own
@@ -23,36 +23,16 @@ import decimal
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-from connectors.files import MAX_ROWS_LISTED, RawFile, ReadResult, convert_column, sha256
+from connectors.base import MAX_ROWS_LISTED, RawFile, ReadResult, SourceRead, sha256
+from connectors.files import convert_column
 from osaava.issues import Issue, hetu_spans, mask_hetu
 from osaava.schema import ROW, Column, Entity
 
 __all__ = ["RawFile", "ReadResult", "SourceRead", "canonical_frame", "empty_frame", "export_csv",
            "merge_issues", "record_texts", "scan_pages", "sha256", "state_reset_issue", "text_value"]
-
-
-@dataclass
-class SourceRead(ReadResult):
-    """A :class:`ReadResult` of one configured source, with what incremental collect needs.
-
-    - ``pages``: the raw pages that make up the data (the previous page log plus this fetch's
-      pages when they changed anything); ``raw`` holds one :class:`RawFile` per page;
-    - ``new_pages``: the pages of this fetch that were kept;
-    - ``watermark``: the newest change seen (sent as ``updated_since`` / ``since`` next time);
-    - ``changed``: whether this fetch changed the data;
-    - ``requests``: HTTP requests or queries made.
-    """
-
-    source: str = ""
-    pages: list[bytes] = field(default_factory=list)
-    new_pages: list[bytes] = field(default_factory=list)
-    watermark: str | None = None
-    changed: bool = True
-    requests: int = 0
 
 
 # ---------------------------------------------------------------------------------------------

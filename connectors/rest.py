@@ -54,7 +54,7 @@ import requests
 
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
-from connectors.files import RawFile
+from connectors.base import RawFile
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import DISCUSSIONS, ENTITIES, NEEDS
 from osaava.sources import HttpOptions, RestSource
@@ -84,7 +84,12 @@ USER_AGENT = "osaava-connector/1"
 
 
 class FetchError(Exception):
-    """A source could not be read; the message is for the user (URL, page, what happened)."""
+    """A source could not be read; the message is for the user (URL, page, what happened).
+    ``transient``: trying again later may help (5xx, 429, timeouts, a lost connection)."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +141,7 @@ class Http:
         left = self.deadline - self.clock()
         if seconds > left:
             raise FetchError(f"{what}: gave up, the fetch would run over its limit of "
-                             f"{self.opts.max_seconds:g} s (max_seconds)")
+                             f"{self.opts.max_seconds:g} s (max_seconds)", transient=True)
         self.waits.append((reason, seconds))
         if seconds > 0:
             self.sleep(seconds)
@@ -156,7 +161,7 @@ class Http:
         while True:
             if self.clock() > self.deadline:
                 raise FetchError(f"{what}: gave up, the fetch ran over its limit of "
-                                 f"{self.opts.max_seconds:g} s (max_seconds)")
+                                 f"{self.opts.max_seconds:g} s (max_seconds)", transient=True)
             tries += 1
             hdrs = {**self.headers, **(headers() if headers else {})}
             try:
@@ -168,7 +173,8 @@ class Http:
             except (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError) as e:
                 if tries >= self.opts.max_tries:
-                    raise FetchError(f"{what}: no answer after {tries} tries ({_reason(e)})") from None
+                    raise FetchError(f"{what}: no answer after {tries} tries ({_reason(e)})",
+                                     transient=True) from None
                 self._wait("connection", self._backoff(tries), what)
                 continue
             except requests.RequestException as e:
@@ -189,14 +195,16 @@ class Http:
                                      f"Retry-After), more than max_retry_after_seconds "
                                      f"{self.opts.max_retry_after_seconds:g}")
                 if limited > self.opts.max_tries:
-                    raise FetchError(f"{what}: still rate-limited (HTTP 429) after {limited} waits")
+                    raise FetchError(f"{what}: still rate-limited (HTTP 429) after {limited} waits",
+                                     transient=True)
                 tries -= 1
                 self._wait("429", wait, what)
                 continue
             if status >= 500:
                 if tries >= self.opts.max_tries:
                     raise FetchError(f"{what}: the server kept failing (HTTP {status} "
-                                     f"{r.reason or ''}) after {tries} tries".replace(" )", ")"))
+                                     f"{r.reason or ''}) after {tries} tries".replace(" )", ")"),
+                                     transient=True)
                 self._wait(str(status), self._backoff(tries), what)
                 continue
             if status in (401, 403):
@@ -480,6 +488,7 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
         new_pages, fetch_issues = fetch_pages(source, http, auth, since)
     except FetchError as e:
         res.requests = http.requests
+        res.transient = e.transient
         res.issues.append(Issue("critical", "source_failed", f"{source.name} ({list_url(source)})",
                                 mask_hetu(str(e)),
                                 "Nothing of this source was used. Check that the API answers and "
@@ -516,3 +525,19 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
     res.raw = [RawFile("discussions", f"{source.name}-page-{i:04d}.json", data, sha256(data))
                for i, data in enumerate(res.pages, start=1)]
     return res
+
+
+class RestConnector:
+    """:class:`connectors.base.Connector` of the goal-discussion REST API."""
+
+    kind = "rest"
+    incremental = True
+
+    def origin(self, source: RestSource) -> str:
+        return list_url(source)
+
+    def read(self, source: RestSource, secret: str | None, state, previous_pages: Sequence[bytes],
+             ctx) -> SourceRead:
+        return read_rest(source, secret or "", updated_since=state.watermark if previous_pages else None,
+                         previous_pages=previous_pages, session=ctx.session, sleep=ctx.sleep,
+                         clock=ctx.clock)

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from connectors import CsvWriter, SourceRead, canonical_frame, merge_issues, record_texts, sha256
-from connectors.files import RawFile
+from connectors.base import RawFile
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import ENTITIES, Entity
 from osaava.sources import SqlQuery, SqlSource
@@ -173,6 +173,7 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
         try:
             conn = eng.connect()
         except (DBAPIError, SQLAlchemyError) as e:
+            res.transient = True
             res.issues.append(Issue(
                 "critical", "source_failed", where(source),
                 "the database does not answer: " + _db_reason(e),
@@ -195,3 +196,17 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
         if own:
             eng.dispose()
     return res
+
+
+class SqlConnector:
+    """:class:`connectors.base.Connector` of the payroll database (read whole for the years)."""
+
+    kind = "sql"
+    incremental = False
+
+    def origin(self, source: SqlSource) -> str:
+        return sa.engine.make_url(source.location).render_as_string(hide_password=True)
+
+    def read(self, source: SqlSource, secret: str | None, state, previous_pages, ctx) -> SourceRead:
+        start, end = year_range(source, ctx.first_year, ctx.last_year, ctx.today)
+        return read_sql(source, secret, start=start, end=end)

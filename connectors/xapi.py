@@ -46,7 +46,7 @@ import requests
 
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
-from connectors.files import RawFile
+from connectors.base import RawFile
 from connectors.rest import FetchError, Http, page_url, parse_time
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import TRAININGS
@@ -288,6 +288,7 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
         fetched = fetch_pages(source, http, (source.username, secret), asked)
     except FetchError as e:
         res.requests = http.requests
+        res.transient = e.transient
         res.issues.append(Issue("critical", "source_failed", f"{source.name} ({statements_url(source)})",
                                 mask_hetu(str(e)),
                                 "Nothing of this source was used. Check that the LRS answers and "
@@ -315,3 +316,19 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
     res.raw = [RawFile("trainings", f"{source.name}-page-{i:04d}.json", data, sha256(data))
                for i, data in enumerate(res.pages, start=1)]
     return res
+
+
+class XapiConnector:
+    """:class:`connectors.base.Connector` of an xAPI learning record store."""
+
+    kind = "xapi"
+    incremental = True
+
+    def origin(self, source: XapiSource) -> str:
+        return source.location
+
+    def read(self, source: XapiSource, secret: str | None, state, previous_pages: Sequence[bytes],
+             ctx) -> SourceRead:
+        return read_xapi(source, secret or "", since=state.watermark if previous_pages else None,
+                         previous_pages=previous_pages, session=ctx.session, sleep=ctx.sleep,
+                         clock=ctx.clock)

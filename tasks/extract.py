@@ -5,7 +5,8 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from connectors.files import ReadResult, read_folder
+from connectors.base import ReadResult
+from connectors.files import read_folder
 
 
 @task(name="read export folder", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=1800)

@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from connectors.files import ReadResult
+from connectors.base import ReadResult
 from osaava import landing, warehouse
 from osaava.issues import Issue, critical
 

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from connectors.files import RawFile, read_folder, sha256
+from connectors.base import RawFile, sha256
+from connectors.files import read_folder
 from test_connector_files import make_hetu
 
 HETU = make_hetu("131052", "-", "308")  # built in code: no henkilötunnus in the repository

@@ -47,7 +47,7 @@ from osaava.issues import Issue, critical
 from osaava.landing import fingerprint
 from osaava.schema import ENTITIES, ROW
 from osaava.source_state import SourceState, StateError, StateStore
-from osaava.sources import SecretLoader, SourcesConfig, load_sources, resolve_secret
+from osaava.sources import SecretLoader, SourcesConfig, default_sources, load_sources, resolve_secret
 
 
 @dataclass
@@ -119,12 +119,20 @@ class SourceResult:
     pages: list[bytes] | None = None
 
 
-def plan_collect(config_path: Path | str, *, var_dir: Path | str = "var",
+def plan_collect(config_path: Path | str | None, *, var_dir: Path | str = "var",
                  state_dir: Path | str | None = None, first_year: int | None = None,
-                 last_year: int | None = None, today: dt.date | None = None) -> CollectPlan:
-    """Read and check the sources file; :class:`~osaava.guideline.ConfigError` when it is wrong."""
-    cfg_path = Path(config_path)
-    cfg = load_sources(cfg_path)
+                 last_year: int | None = None, today: dt.date | None = None,
+                 input_dir: Path | str | None = None) -> CollectPlan:
+    """Read and check the sources file; :class:`~osaava.guideline.ConfigError` when it is wrong.
+    Without a sources file: one files source over ``input_dir`` (the embedded default)."""
+    if config_path is None:
+        if input_dir is None:
+            raise ValueError("give a sources file or an export folder")
+        cfg = default_sources(input_dir)
+        cfg_path = Path(cfg.sources[0].location) / "(no sources file)"
+    else:
+        cfg_path = Path(config_path)
+        cfg = load_sources(cfg_path)
     root = Path(cfg.state_dir) if cfg.state_dir else None
     if root is not None and not root.is_absolute():
         root = cfg_path.parent / root

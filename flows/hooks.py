@@ -3,7 +3,16 @@ reason and a link. Self-hosted Prefect cannot e-mail by itself."""
 
 from __future__ import annotations
 
+import re
+
 from osaava.issues import mask_hetu
+
+_ENGINE_PREFIX = re.compile(r"^(?:Flow|Task) run encountered an exception: (?:[\w.]+: )?")
+
+
+def plain_reason(message: str | None) -> str:
+    """A state's message without Prefect's "Flow run encountered an exception: Xxx:" prefix."""
+    return _ENGINE_PREFIX.sub("", message or "").strip()
 
 
 def failed_step(flow_run_id) -> str:
@@ -29,7 +38,7 @@ def alert_hr(flow, flow_run, state) -> None:
     from tasks.notify import compose, send_to_hr, ui_link
 
     values = {"flow": flow.name, "run": flow_run.name, "step": failed_step(flow_run.id),
-              "reason": mask_hetu(state.message or state.name), "link": ui_link(flow_run.id)}
+              "reason": mask_hetu(plain_reason(state.message) or state.name), "link": ui_link(flow_run.id)}
     subject, text = compose("failure", **values)
     try:
         send_to_hr(f"failure-{flow_run.id}", subject, text, None)

@@ -13,11 +13,20 @@ Group = Literal["committee", "hr", "management"]
 
 
 class CollectParams(BaseModel):
-    input_dir: str = Field(
-        "var/export",
-        title="Export folder",
-        description="Folder of the HR system's export files (CSV or one XLSX). On the server: "
-        "where the HR systems drop their files.",
+    sources_file: str | None = Field(
+        None,
+        title="Lähteet / Källor",
+        description="Lähdetiedosto (YAML), joka kertoo mistä järjestelmistä tiedot haetaan. Tyhjä: "
+        "asennuksen oma (OSAAVA_SOURCES), muuten vientikansio alla. / Källfilen (YAML) som anger "
+        "vilka system uppgifterna hämtas från. Tom: installationens egen (OSAAVA_SOURCES), "
+        "annars exportmappen nedan.",
+    )
+    input_dir: str | None = Field(
+        None,
+        title="Vientikansio / Exportmapp",
+        description="Kansio, johon henkilöstöjärjestelmät tuovat vientitiedostot (CSV tai yksi "
+        "XLSX), kun lähdetiedostoa ei ole. Tyhjä: var/export. / Mappen dit personalsystemen "
+        "lämnar exportfilerna (CSV eller en XLSX) när det inte finns någon källfil. Tom: var/export.",
     )
 
 

@@ -108,6 +108,10 @@ class _SourceBase(_Model):
     fields: dict[str, dict[str, str]] = Field(default_factory=dict)
     values: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     credentials: Credentials | None = None
+    retries: int = Field(2, ge=0, le=10, description="tries again after a transient failure "
+                                                     "(5xx, timeout, no connection) of the whole read")
+    retry_delay_seconds: float = Field(300.0, ge=0, description="wait before each of those tries")
+    timeout_seconds: float = Field(3600.0, gt=0, description="the whole read of this source, at most")
 
     @field_validator("entities")
     @classmethod
@@ -468,6 +472,17 @@ def load_sources(path: Path) -> SourcesConfig:
         problems = "; ".join(_problem(data, err) for err in e.errors())
         raise ConfigError(f"{path}: {problems}") from None
     return cfg
+
+
+DEFAULT_FILES_SOURCE = "export"
+
+
+def default_sources(input_dir: Path | str) -> SourcesConfig:
+    """The embedded default when no sources file is given: one files source over the export
+    folder, serving every entity."""
+    folder = Path(os.path.expanduser(str(input_dir))).absolute()
+    return SourcesConfig(sources=(FilesSource(name=DEFAULT_FILES_SOURCE, kind="files",
+                                              location=str(folder)),))
 
 
 def files_location(cfg_path: Path, source: FilesSource) -> Path:

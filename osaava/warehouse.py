@@ -21,7 +21,6 @@ bytes again with the same status changes nothing and returns the batch stored be
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,13 +140,15 @@ TABLES: dict[str, sa.Table] = {name: _entity_table(e) for name, e in ENTITIES.it
 
 
 def engine_for(url: str | None = None) -> sa.Engine:
-    """An engine for ``url``; by default ``$OSAAVA_DB_URL`` or the SQLite file ``var/osaava.db``
-    under the working directory (``var/`` is created)."""
-    url = url or os.environ.get("OSAAVA_DB_URL")
+    """An engine for ``url``; by default the installation's warehouse
+    (:attr:`osaava.settings.Settings.warehouse_url`: ``OSAAVA_DB_URL`` or the SQLite file
+    ``<var>/osaava.db``, whose folder is created)."""
     if not url:
-        var = Path.cwd() / "var"
-        var.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{var / 'osaava.db'}"
+        from osaava.settings import current
+
+        url = current().warehouse_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
 

@@ -24,6 +24,16 @@ def batch_markdown(batch: dict) -> str:
     crit = [i for i in batch["issues"] if i["severity"] == "critical"]
     warn = [i for i in batch["issues"] if i["severity"] == "warning"]
     lines.append(f"Critical problems: {len(crit)}; warnings: {len(warn)}.")
+    if batch.get("sources"):
+        lines += ["", "| Lähde / Källa | Tyyppi / Typ | Rivit / Rader | Sivut / Sidor | "
+                      "Vesileima / Vattenstämpel | Muuttui / Ändrades |",
+                  "| --- | --- | ---: | ---: | --- | --- |"]
+        for s in batch["sources"]:
+            rows = sum(s["rows"].values())
+            changed = "kyllä / ja" if s["changed"] else "ei / nej"
+            lines.append(f"| {s['name']} | {s['kind']} | {rows} | {s['pages']} | "
+                         f"{s['watermark'] or '–'} | {changed} |")
+        lines.append("")
     for i in (crit + warn)[:20]:
         rows = ", ".join(str(r) for r in i["rows"][:5])
         lines.append(f"- **{i['severity']}** {i['file']}"

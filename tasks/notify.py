@@ -5,7 +5,6 @@ recipient, and without an SMTP block it is only logged."""
 from __future__ import annotations
 
 import html
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +21,9 @@ SMTP_BLOCK = "osaava-smtp"
 
 
 def smtp_block_name() -> str:
-    return os.environ.get("OSAAVA_SMTP_BLOCK", SMTP_BLOCK)
+    from osaava.settings import current
+
+    return current().smtp_block
 
 
 def ui_link(flow_run_id) -> str:

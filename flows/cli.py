@@ -215,10 +215,7 @@ def _print_sources(batch: dict) -> None:
 
 def _run(input_dir: Path | None, year: int, out: Path, db_url: str | None, var_dir: Path | None,
          sources: Path | None = None) -> dict:
-    from flows.annual_report import annual_report
-    from flows.params import AnnualReportParams
     from osaava.guideline import ConfigError, guideline_for_year
-    from tasks.figures import BatchRefused
 
     try:
         guideline_for_year(year)
@@ -226,13 +223,22 @@ def _run(input_dir: Path | None, year: int, out: Path, db_url: str | None, var_d
         _fail(str(e), 2)
     settings = _settings(db_url, var_dir)
     with _service(settings):
-        batch = _collect(settings, sources, input_dir, out)
-        with console.status(f"Annual report {year}: figures, report files…"):
-            try:
-                result = annual_report(params=AnnualReportParams(
-                    year=year, out=str(out.absolute()), batch_id=batch["batch_id"], dry_run=True))
-            except BatchRefused as e:
-                _fail(str(e), 1)
+        return _report_in_service(settings, sources, input_dir, year, out)
+
+
+def _report_in_service(settings, sources: Path | None, input_dir: Path | None, year: int,
+                       out: Path) -> dict:
+    from flows.annual_report import annual_report
+    from flows.params import AnnualReportParams
+    from tasks.figures import BatchRefused
+
+    batch = _collect(settings, sources, input_dir, out)
+    with console.status(f"Annual report {year}: figures, report files…"):
+        try:
+            result = annual_report(params=AnnualReportParams(
+                year=year, out=str(out.absolute()), batch_id=batch["batch_id"], dry_run=True))
+        except BatchRefused as e:
+            _fail(str(e), 1)
     dq = _copy_quality(batch, out)
     if dq:
         result["paths"]["data_quality"] = str(dq[0])
@@ -309,6 +315,9 @@ def demo(
     persons: int = typer.Option(600, min=10, help="size of the synthetic municipality"),
     out: Path = typer.Option(Path("out/demo"), help="where to write the report files"),
     seed: int = typer.Option(1, help="random seed"),
+    systems: bool = typer.Option(False, "--systems", help="serve the municipality through the real "
+                                 "protocols (REST API with OAuth2, payroll database, xAPI LRS) and "
+                                 "collect through a sources file"),
 ) -> None:
     """Generate the synthetic municipality and run collect + annual report on it, on a temporary
     local Prefect server, for the last complete year."""
@@ -319,8 +328,54 @@ def demo(
     with console.status(f"Generating a synthetic municipality of {persons} persons…"):
         write_export(generate(persons, (year - 1, year), seed), export, encoding="cp1252")
     console.print(f"synthetic export: {export}", highlight=False, soft_wrap=True)
-    result = _run(export, year, out, None, Path("var"))
+    if systems:
+        result = _demo_systems(export, year, out)
+    else:
+        result = _run(export, year, out, None, None)
     _summary(result)
+
+
+def _demo_systems(export: Path, year: int, out: Path) -> dict:
+    """The synthetic export served by local systems and collected through a sources file."""
+    import secrets as _secrets
+    from contextlib import ExitStack
+
+    import yaml
+
+    from connectors.files import read_folder
+    from osaava import synth_systems as sy
+
+    frames = read_folder(export).frames
+    folder = Path("var/demo-systems").absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    goals_secret, lrs_password = _secrets.token_urlsafe(24), _secrets.token_urlsafe(24)
+    settings = _settings(None, None)
+    with ExitStack() as stack:
+        api = stack.enter_context(sy.GoalsApi(sy.api_items(frames), goals_secret))
+        db_url = sy.write_payroll_db(frames, folder / "payroll.db")
+        lrs = sy.Lrs(Path(".venv-lrs").absolute(), folder / "lrs", lrs_password)
+        moved = None
+        if lrs.available:
+            mask = sy.elearning_rows(frames["trainings"])
+            moved = frames["trainings"][mask]
+            with console.status("Starting the learning record store…"):
+                stack.enter_context(lrs)
+                lrs.post(sy.statements(moved))
+        else:
+            console.print("(no test LRS in .venv-lrs: e-learning stays in the export; make test-tools "
+                          "installs it)", highlight=False)
+        sy.write_files(export, folder / "export", None if moved is None else moved["_row"].tolist())
+        cfg = folder / "sources.yaml"
+        cfg.write_text(yaml.safe_dump(sy.sources_config(api, db_url, lrs if moved is not None else None,
+                                                        moved), allow_unicode=True, sort_keys=False),
+                       encoding="utf-8")
+        console.print(f"sources file: {cfg}", highlight=False, soft_wrap=True)
+        with _service(settings):
+            from prefect.blocks.system import Secret
+
+            Secret(value=goals_secret).save("osaava-demo-goals", overwrite=True)
+            Secret(value=lrs_password).save("osaava-demo-lrs", overwrite=True)
+            return _report_in_service(settings, cfg, None, year, out)
 
 
 @app.command("setup-blocks")

@@ -353,7 +353,8 @@ def _demo_systems(export: Path, year: int, out: Path) -> dict:
     with ExitStack() as stack:
         api = stack.enter_context(sy.GoalsApi(sy.api_items(frames), goals_secret))
         db_url = sy.write_payroll_db(frames, folder / "payroll.db")
-        lrs = sy.Lrs(Path(".venv-lrs").absolute(), folder / "lrs", lrs_password)
+        venvs = [Path(".venv-lrs").absolute(), Path(__file__).resolve().parents[1] / ".venv-lrs"]
+        lrs = sy.Lrs(next((v for v in venvs if v.exists()), venvs[0]), folder / "lrs", lrs_password)
         moved = None
         if lrs.available:
             mask = sy.elearning_rows(frames["trainings"])

@@ -21,6 +21,8 @@ bytes again with the same status changes nothing and returns the batch stored be
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +184,41 @@ def migrate(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+class Warehouse:
+    """The warehouse of a run: the engine is made and migrated once per process and URL, and
+    every step takes its engine from here (``Warehouse.open(url).engine``) instead of making,
+    migrating and disposing its own."""
+
+    _open: dict[tuple[int, str], "Warehouse"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = engine_for(url)
+        migrate(self.engine)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> "Warehouse":
+        """The migrated warehouse at ``url`` (default: the installation's)."""
+        if not url:
+            from osaava.settings import current
+
+            url = current().warehouse_url
+        key = (os.getpid(), url)
+        with cls._lock:
+            wh = cls._open.get(key)
+            if wh is None:
+                wh = cls._open[key] = cls(url)
+        return wh
+
+    @classmethod
+    def close_all(cls) -> None:
+        with cls._lock:
+            for wh in cls._open.values():
+                wh.engine.dispose()
+            cls._open.clear()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -111,3 +111,45 @@ def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run):
     assert stored, "the quarantine record and the data-quality report are written"
     for f in stored:
         assert hetu.encode() not in f.read_bytes(), f
+
+
+def test_demo_through_the_systems_gives_the_figures_of_the_file_demo(tmp_path, prefect_api):
+    """`osaava demo --systems`: the synthetic municipality served by a local REST API (OAuth2),
+    a SQLite payroll database with views and the LRS, collected through a sources file, gives
+    exactly the figures of `osaava demo` on the export files."""
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "COLUMNS": "200", "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("OSAAVA_VAR", None)
+    env.pop("OSAAVA_DB_URL", None)
+    exe = Path(sys.executable).with_name("osaava")
+    docs = {}
+    for name, extra in (("files", []), ("systems", ["--systems"])):
+        res = subprocess.run([str(exe), "demo", "--persons", "80", "--out", str(tmp_path / name), *extra],
+                             capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+        assert res.returncode == 0, res.stdout + res.stderr
+        docs[name] = _figures(tmp_path / name)
+        if extra:
+            out = res.stdout
+            for source in ("export", "goals", "payroll", "elearning"):
+                assert f"│ {source}" in out, out
+    # the same figures; sums over rows in another order may differ in the last bits
+    assert _same(docs["systems"][0], docs["files"][0])
+    kinds = {i["file"].split("-page-")[0] for i in docs["systems"][1]}
+    assert {"goals", "elearning"} <= kinds and "payroll-henkilosto.csv" in kinds
+
+
+def _same(a, b, path="") -> bool:
+    """Equal, floats to 1e-12 relative (the order of summation is not the same)."""
+    import math
+
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), (path, a.keys() ^ b.keys())
+        return all(_same(a[k], b[k], f"{path}/{k}") for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), path
+        return all(_same(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
+    if isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9), (path, a, b)
+        return True
+    assert a == b, (path, a, b)
+    return True

@@ -289,3 +289,141 @@ def test_run_form_in_the_ui(service, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000
     for label in ("Report year", "Recipients", "Dry run", "Resend"):
         assert label in dom.stdout, label
+
+
+# ---------------------------------------------------------------------------------------------
+# The nightly collect pulls from the HR systems (a sources file, as the deployment runs it)
+
+
+@pytest.fixture(scope="module")
+def systems(service, small_frames):
+    """small_city split over its systems, as test_collect_sources does: goal discussions from a
+    REST API (OAuth2, paging), employments, payroll and absences from PostgreSQL views, the
+    e-learning from the LRS, the rest from files; the secrets in Prefect Secret blocks."""
+    import uuid
+
+    import sqlalchemy as sa
+    import yaml
+
+    from test_collect_sources import api_items, verkko_statements, write_config, write_files_source
+    from test_connector_rest import SECRET, GoalsApi
+    from test_connector_sql import load_vendor, require_postgres
+    from test_connector_xapi import LRS_PASSWORD, RunningLRS
+
+    tmp = service["tmp"] / "systems"
+    tmp.mkdir()
+    engine = require_postgres()
+    schema = f"osaava_s_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    lrs = None
+    try:
+        load_vendor(engine, small_frames, schema)
+        lrs = RunningLRS(tmp / "lrs")
+        lrs.post(verkko_statements(small_frames))
+        with GoalsApi(api_items(small_frames)) as api:
+            write_files_source(tmp / "export")
+            cfg = write_config(tmp / "sources.yaml", api, lrs, schema, small_frames)
+            doc = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+            blocks = {"goals": ("goals-client-secret", SECRET), "payroll": ("payroll-db-password", "trust"),
+                      "elearning": ("lrs-password", LRS_PASSWORD)}
+            for s in doc["sources"]:
+                if s["name"] in blocks:
+                    s["credentials"] = {"block": blocks[s["name"]][0]}
+                    s["retries"] = 1
+                    s["retry_delay_seconds"] = 0
+            doc["sources"][1].update(max_tries=2, backoff_seconds=0.01)
+            cfg.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            from prefect.blocks.system import Secret
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            with temporary_settings({PREFECT_API_URL: service["api"]}):
+                for name, value in blocks.values():
+                    Secret(value=value).save(name, overwrite=True)
+            yield {"cfg": cfg, "api": api, "tmp": tmp}
+    finally:
+        if lrs is not None:
+            lrs.stop()
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def _batches(service) -> list[tuple]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(service["env"]["OSAAVA_DB_URL"])
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.text("SELECT id, source, status FROM batch ORDER BY id"))]
+    finally:
+        engine.dispose()
+
+
+def test_deployed_collect_pulls_the_hr_systems(service, systems, collected, small_frames):
+    """The collect deployment with a sources file: REST + PostgreSQL + LRS + files load as one
+    batch whose report has the figures of the export; a second night changes nothing."""
+    before = _batches(service)
+    run_id = start(service, "collect/collect", {"params": {"sources_file": str(systems["cfg"])}})
+    wait_for(service, run_id, {"COMPLETED"})
+    after = _batches(service)
+    assert len(after) == len(before) + 1 and after[-1][1:] == ("sources", "loaded")
+    with _client(service) as client:
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+        names = {t.name.rsplit("-", 1)[0] for t in client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))}
+    assert {"read export (files)", "read goals (rest)", "read payroll (sql)",
+            "read elearning (xapi)"} <= names
+
+    # the annual report on that batch: the figures of the export folder's batch
+    reports = {}
+    for name, batch in (("files", collected_batch(service)), ("systems", after[-1][0])):
+        out = service["tmp"] / f"out-{name}"
+        rid = start(service, "annual-report/annual-report",
+                    {"params": {"year": 2024, "out": str(out), "dry_run": True, "batch_id": batch}})
+        wait_for(service, rid, {"COMPLETED"})
+        doc = json.loads((out / "figures.json").read_text(encoding="utf-8"))
+        doc.pop("inputs")
+        reports[name] = doc
+    from test_flows import _same
+
+    assert _same(reports["systems"], reports["files"])
+
+    # the next night, nothing changed: only changes are asked for, no new batch
+    n = len(systems["api"].listing_params())
+    again = start(service, "collect/collect", {"params": {"sources_file": str(systems["cfg"])}})
+    wait_for(service, again, {"COMPLETED"})
+    assert _batches(service) == after
+    assert "updated_since" in systems["api"].listing_params()[n]
+
+
+def collected_batch(service) -> int:
+    return next(b[0] for b in _batches(service) if b[1] == "files" and b[2] == "loaded")
+
+
+def test_a_source_down_loads_nothing_and_mails_hr_once(service, smtp, systems):
+    """The REST API answers 500 past its retries: the run fails, no batch is stored, the
+    watermark stays, and HR gets one mail naming the source with the run link."""
+    _, inbox = smtp
+    state_file = service["tmp"] / "var" / "sources" / "goals" / "state.json"
+    state = state_file.read_text(encoding="utf-8") if state_file.exists() else None
+    before = _batches(service)
+    hr_before = len(inbox.to("hr@kauniainen.example"))
+    api = systems["api"]
+    n = api.listings
+    api.always = "500"
+    try:
+        run_id = start(service, "collect/collect", {"params": {"sources_file": str(systems["cfg"])}})
+        wait_for(service, run_id, {"FAILED"})
+    finally:
+        api.always = None
+    time.sleep(2)
+    assert _batches(service) == before
+    assert (state_file.read_text(encoding="utf-8") if state_file.exists() else None) == state
+    assert api.listings - n == 4  # 2 tries per request × (1 + 1 retry of the task)
+    mails = inbox.to("hr@kauniainen.example")[hr_before:]
+    assert len(mails) == 1, [m["Subject"] for m in mails]
+    body = mails[0].get_body(("plain",)).get_content()
+    assert "goals (rest)" in body and "HTTP 500" in body and str(run_id) in body
+    assert "Lähdettä goals (rest) ei voitu lukea" in body and "Källan goals (rest) kunde inte läsas" in body

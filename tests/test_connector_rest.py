@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.utils
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.rest import read_rest, retry_after_seconds
+from connectors.rest import read_rest
 from osaava.schema import ROW
 from osaava.sources import RestSource
 
@@ -34,9 +35,12 @@ class GoalsApi:
         self.max_requests = max_requests
         self.expires_in = expires_in
         self.total = total
-        self.faults: dict[int, str] = {}   # n-th listing request → "429" | "revoke" | "500" | "truncated"
+        # n-th listing request → "429" | "429date" | "429bad" | "revoke" | "500" | "truncated" | "redirect"
+        self.faults: dict[int, str] = {}
         self.always: str | None = None     # every listing request fails like this
         self.next_on_short_page = False
+        self.next_base: str | None = None  # next links as absolute URLs on this base (another origin)
+        self.seen_auth: list[str | None] = []  # the Authorization header of every request
         self.tokens: set[str] = set()
         self.token_requests = 0
         self.listings = 0
@@ -62,6 +66,7 @@ class GoalsApi:
 
             def do_POST(self):
                 with api.lock:
+                    api.seen_auth.append(self.headers.get("Authorization"))
                     api.requests += 1
                     over = api.requests > api.max_requests
                 if over:
@@ -83,6 +88,7 @@ class GoalsApi:
                 parts = urlsplit(self.path)
                 params = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 with api.lock:
+                    api.seen_auth.append(self.headers.get("Authorization"))
                     api.requests += 1
                     over = api.requests > api.max_requests
                     api.listings += 1
@@ -100,6 +106,13 @@ class GoalsApi:
                     return self._send(401, b'{"error": "invalid_token"}', params=params)
                 if fault == "429":
                     return self._send(429, b'{"error": "slow down"}', {"Retry-After": "1"}, params)
+                if fault == "429date":
+                    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+                    return self._send(429, b'{"error": "slow down"}', {"Retry-After": when}, params)
+                if fault == "429bad":
+                    return self._send(429, b'{"error": "slow down"}', {"Retry-After": "soon"}, params)
+                if fault == "redirect" and api.next_base:
+                    return self._send(302, b"{}", {"Location": f"{api.next_base}{self.path}"}, params)
                 if fault == "500":
                     return self._send(500, b'{"error": "boom"}', params=params)
                 body = api.page(params)
@@ -137,7 +150,7 @@ class GoalsApi:
             doc["next_cursor"] = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if more else None
         else:
             q = "&".join(f"{k}={v}" for k, v in {**extra, "offset": offset + limit}.items()).replace("+", "%2B")
-            doc["next"] = f"/api/discussions?{q}" if more else None
+            doc["next"] = f"{self.next_base or ''}/api/discussions?{q}" if more else None
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
     def __enter__(self) -> "GoalsApi":
@@ -277,11 +290,53 @@ def test_retry_after_too_long_is_an_error_and_http_dates_are_read():
     with GoalsApi(make_items(3)) as api:
         api.faults = {1: "429"}
         res = read_rest(rest_source(api.url, max_retry_after_seconds=0.5), SECRET)
-    assert "Retry-After" in res.issues[0].message
-    assert retry_after_seconds("7") == 7.0
-    now = dt.datetime(2026, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
-    assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
-    assert retry_after_seconds("soon") is None
+    (issue,) = res.issues
+    assert "Retry-After" in issue.message and "max_retry_after_seconds" in issue.message
+    assert res.transient  # trying again later may help
+
+    # an HTTP date is read (about 30 s from now); a Retry-After that cannot be read falls back
+    # to the exponential backoff (backoff_seconds 0.01 on the first try)
+    with GoalsApi(make_items(3)) as api:
+        api.faults = {1: "429date", 2: "429bad"}
+        waits: list[float] = []
+        res = read_rest(rest_source(api.url), SECRET, sleep=waits.append)
+    assert not res.issues and len(res.frames["discussions"]) == 3
+    assert len(waits) == 2 and 25 <= waits[0] <= 30 and waits[1] == 0.02
+
+
+def test_the_retry_policy_counts_every_try_and_keeps_to_the_deadline():
+    # 429s count as tries: four in a row with max_tries 3 is a transient failure after 3 tries
+    with GoalsApi(make_items(3)) as api:
+        api.faults = {1: "429", 2: "429", 3: "429", 4: "429"}
+        waits: list[float] = []
+        res = read_rest(rest_source(api.url, max_tries=3), SECRET, sleep=waits.append)
+    (issue,) = res.issues
+    assert "still rate-limited (HTTP 429) after 3 tries" in issue.message and res.transient
+    assert waits == [1, 1] and api.listings == 3
+
+    # exponential backoff 0.01, 0.02, 0.04, then capped at backoff_max_seconds 0.05
+    with GoalsApi(make_items(3)) as api:
+        api.always = "500"
+        waits = []
+        res = read_rest(rest_source(api.url, max_tries=6), SECRET, sleep=waits.append)
+    assert waits == [0.01, 0.02, 0.04, 0.05, 0.05] and res.transient
+    assert "after 6 tries" in res.issues[0].message
+
+    # a wait that would pass the fetch's max_seconds is not waited: transient, says why
+    now = [0.0]
+    with GoalsApi(make_items(3)) as api:
+        api.always = "500"
+        res = read_rest(rest_source(api.url, max_seconds=10, backoff_seconds=4, backoff_max_seconds=60),
+                        SECRET, sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0])
+    (issue,) = res.issues
+    assert "would run over its limit of 10 s (max_seconds)" in issue.message and res.transient
+    assert now[0] == 4 and api.listings == 2   # waited 4 s once; 8 more would pass 10 s
+
+    # a 4xx other than 401/403 is permanent and not tried again
+    with GoalsApi(make_items(3)) as api:
+        res = read_rest(rest_source(api.url, path="nowhere"), SECRET)
+    (issue,) = res.issues
+    assert "HTTP 404" in issue.message and not res.transient and api.listings == 1
 
 
 def test_token_refreshed_before_it_expires():

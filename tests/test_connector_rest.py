@@ -18,6 +18,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from connectors.rest import read_rest
 from osaava.schema import ROW
 from osaava.sources import RestSource
@@ -43,6 +45,7 @@ class GoalsApi:
         self.seen_auth: list[str | None] = []  # the Authorization header of every request
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.token_styles: list[str] = []  # how the client authenticated at the token endpoint
         self.listings = 0
         self.requests = 0
         self.log: list[tuple[str, dict, int]] = []  # (path, params, status)
@@ -74,10 +77,14 @@ class GoalsApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode())
                 good = "Basic " + base64.b64encode(f"{CLIENT_ID}:{SECRET}".encode()).decode()
-                if urlsplit(self.path).path != "/oauth/token" or self.headers.get("Authorization") != good \
+                basic = self.headers.get("Authorization") == good and "client_secret" not in form
+                post = self.headers.get("Authorization") is None and \
+                    (form.get("client_id"), form.get("client_secret")) == ([CLIENT_ID], [SECRET])
+                if urlsplit(self.path).path != "/oauth/token" or not (basic or post) \
                         or form.get("grant_type") != ["client_credentials"]:
                     return self._send(401, b'{"error": "invalid_client"}')
                 with api.lock:
+                    api.token_styles.append("basic" if basic else "post")
                     api.token_requests += 1
                     token = f"tok-{api.token_requests}"
                     api.tokens.add(token)
@@ -392,3 +399,98 @@ def test_a_henkilotunnus_anywhere_in_a_page_refuses_it_without_showing_it():
     hits = [i for i in res.issues if i.code == "henkilotunnus"]
     assert res.refused and len(hits) == 1 and "page 1" in hits[0].message
     assert hetu not in hits[0].line() and hetu not in json.dumps(hits[0].to_dict())
+
+
+def test_a_next_link_or_redirect_to_another_origin_is_refused_and_gets_no_credentials():
+    """The API's next link (or a redirect) points to another server on 127.0.0.1: another
+    origin (another port). The read ends with a clear, permanent error; the other server is
+    never asked, so neither the bearer token nor the client secret reach it."""
+    for how, fault in (("next", None), ("redirect", "redirect")):
+        with GoalsApi(make_items(12)) as api, GoalsApi(make_items(12)) as other:
+            api.next_base = other.url
+            if fault:
+                api.faults = {2: fault}
+            res = read_rest(rest_source(api.url), SECRET)
+        assert res.refused and not res.frames and not res.raw and not res.transient, how
+        (issue,) = res.issues
+        assert issue.code == "source_failed" and issue.severity == "critical"
+        assert f"leads to {other.url}/api/discussions" in issue.message, issue.message
+        assert "outside the configured origin http://127.0.0.1:" in issue.message
+        assert "no credentials were sent" in issue.message
+        assert other.requests == 0 and other.seen_auth == [] and other.log == []
+        # the configured API did get its token and the first page
+        assert api.token_requests == 1 and all(a for a in api.seen_auth)
+        assert SECRET not in issue.line() and "tok-" not in issue.line()
+
+    # localhost is another host than 127.0.0.1, so another origin, even on the same port
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = api.url.replace("127.0.0.1", "localhost")
+        res = read_rest(rest_source(api.url), SECRET)
+        assert api.listings == 1
+    assert "outside the configured origin" in res.issues[0].message
+
+    # the same origin written differently (host case, explicit port) is followed
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = api.url.replace("http://", "HTTP://")
+        res = read_rest(rest_source(api.url), SECRET)
+    assert not res.issues and len(res.frames["discussions"]) == 12
+
+
+def test_plain_http_is_only_for_this_machine():
+    from connectors.rest import FetchError, check_link
+
+    cfg = "https://hr.example.fi/api/discussions"
+    check_link("https://hr.example.fi:443/api/discussions?cursor=2", cfg, "page 1")
+    for link in ("http://hr.example.fi/api/discussions?cursor=2",       # https → http: other origin
+                 "https://hr.example.fi:8443/api/discussions",           # other port
+                 "https://evil.example/api/discussions"):                # other host
+        with pytest.raises(FetchError, match="outside the configured origin https://hr.example.fi:443"):
+            check_link(link, cfg, "page 1")
+    check_link("http://[::1]:8080/x?cursor=2", "http://[::1]:8080/x", "page 1")
+    with pytest.raises(FetchError, match="not an https URL"):
+        check_link("http://hr.example.fi/x?cursor=2", "http://hr.example.fi/x", "page 1")
+
+
+def test_client_secret_post_sends_the_secret_in_the_form():
+    with GoalsApi(make_items(3)) as api:
+        res = read_rest(rest_source(api.url, token_auth="post"), SECRET)
+        assert not res.issues and api.token_styles == ["post"]
+        res = read_rest(rest_source(api.url), SECRET)
+        assert not res.issues and api.token_styles == ["post", "basic"]
+
+
+def test_a_henkilotunnus_hidden_by_a_json_escape_is_refused_and_stored_nowhere():
+    """``\\u002d`` in the raw bytes is a hyphen in the parsed string: the scan reads the
+    parsed strings, values and keys alike."""
+    from test_connector_files import make_hetu
+
+    hetu = make_hetu()
+    escaped = hetu.replace("-", "\\u002d")
+    assert "-" in hetu and escaped != hetu
+    for where in ("value", "key"):
+        items = make_items(4)
+        if where == "value":
+            items[2]["comment"] = f"hetu {hetu} in a field osaava does not map"
+        else:
+            items[2]["extra"] = {hetu: "a henkilötunnus as a key"}
+        with GoalsApi(items) as api:
+            raw = api.page({"limit": 5})
+            # the API writes the hyphen as a JSON escape: the raw bytes show no henkilötunnus
+            api.page = lambda params, _page=api.page: _page(params).replace(
+                hetu.encode(), escaped.encode())
+            assert hetu.encode() in raw and escaped.encode() in api.page({"limit": 5})
+            res = read_rest(rest_source(api.url), SECRET)
+        assert hetu.encode() not in b"".join(res.pages) and escaped.encode() in b"".join(res.pages)
+        hits = [i for i in res.issues if i.code == "henkilotunnus"]
+        assert res.refused and len(hits) == 1 and "page 1" in hits[0].message, where
+        assert hetu not in json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False)
+        assert escaped not in json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False)
+
+
+def test_messages_never_show_a_secret():
+    """A server that echoes the secret back, and a next link carrying a token, show neither."""
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = f"{api.url}/x?access_token=leaked-token&"
+        res = read_rest(rest_source(api.url), SECRET)
+    text = json.dumps([i.to_dict() for i in res.issues])
+    assert "leaked-token" not in text and SECRET not in text and "access_token=***" in text

@@ -19,22 +19,34 @@ person are those of the item it is in.
 
 How it behaves:
 
-- **Token**: the OAuth2 client-credentials grant (client id in the sources file, the secret from
-  the environment variable or Prefect block named under ``credentials``); fetched again shortly
-  before ``expires_in`` runs out, and once when the API answers 401.
+- **Token**: the OAuth2 client-credentials grant through authlib (client id in the sources file,
+  the secret from the environment variable or Prefect block named under ``credentials``;
+  ``token_auth`` ``basic``/``post`` = ``client_secret_basic``/``client_secret_post``); fetched
+  again shortly before ``expires_in`` runs out, and once when the API answers 401.
 - **Paging**: ``paging: next_link`` follows ``next`` (absolute or relative); ``paging: cursor``
   sends ``cursor=<next_cursor>``. It stops on an empty page, on a page shorter than the full
   pages before it, or when there is no next link/cursor; a total count is never trusted (only
   compared, with a warning when it differs). A next link seen twice or more than ``max_pages``
   pages is an error.
+- **Where requests go**: a next link, and a redirect, is followed only to the configured
+  origin (scheme, host and port of ``location``), and only over https except to 127.0.0.1,
+  localhost or ::1; one elsewhere ends the source with a permanent error and nothing — least
+  of all the token or the client secret — is sent there. Messages show URLs through
+  :func:`~connectors.base.safe_url` (no password, no secret-looking query parameter).
 - **Incremental**: with a watermark (the newest ``updated_at`` seen), only items changed since
   are asked for (``updated_since``, minus ``overlap_seconds``); they replace the earlier
   versions of the same ids.
-- **Failures**: 429 waits ``Retry-After`` (seconds or an HTTP date, at most
-  ``max_retry_after_seconds``); 5xx, connection errors, timeouts (explicit connect/read) and a
-  body that is not valid JSON (e.g. cut off) are tried again with exponential backoff, at most
-  ``max_tries`` times and ``max_seconds`` in all. What still fails is one critical issue naming
-  the URL and the page, never a traceback; the result is then refused as a whole.
+- **Failures**: one retry policy (tenacity, :class:`Http`): 429 waits ``Retry-After`` (seconds
+  or an HTTP date; longer than ``max_retry_after_seconds`` is an error at once); 5xx,
+  connection errors, timeouts (explicit connect/read) and a body that is not valid JSON (e.g.
+  cut off) are tried again with exponential backoff from ``backoff_seconds`` up to
+  ``backoff_max_seconds``; at most ``max_tries`` tries, and no wait that would pass the fetch's
+  ``max_seconds``. What still fails is one critical ``source_failed`` issue naming the URL and
+  the page, never a traceback, and ``transient`` when trying later may help (5xx, 429,
+  timeouts, connection, time limit; not 401/403/other 4xx, a wrong shape or a foreign link);
+  the result is then refused as a whole.
+- **Henkilötunnus**: every page kept is scanned in its parsed JSON strings (values and keys),
+  so an escape such as ``\\u002d`` for the hyphen hides nothing.
 
 Raw bytes: one :class:`~connectors.files.RawFile` per page of the page log (see
 :mod:`osaava.source_state`), exactly as received.

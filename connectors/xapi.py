@@ -3,8 +3,11 @@
 Reads ``GET {location}/statements[?since=…&limit=…]`` with ``X-Experience-API-Version: 1.0.3``
 and HTTP basic auth (user in the sources file, password from the environment variable or
 Prefect block its ``credentials`` name), following ``more`` links (relative to the LRS root)
-until an empty or short page or no ``more`` — at most ``max_pages`` pages. Retries, timeouts,
-429 and invalid JSON are handled as in :mod:`connectors.rest`.
+until an empty or short page or no ``more`` — at most ``max_pages`` pages. A ``more`` link (or
+a redirect) to another origin than ``location``'s is refused and gets no password, as in
+:mod:`connectors.rest`; retries, timeouts, 429 and invalid JSON are handled by its :class:`Http`
+too. Every page kept (the first page of a fetch that found nothing new included) is scanned
+for a henkilötunnus in its parsed strings.
 
 The verb is filtered **on the client side**: ralph's file-system backend answers a ``verb=``
 filter with an empty list. Statements with one of the configured ``verbs`` (default

@@ -364,9 +364,10 @@ def scrub(text: str, secret: str | None) -> str:
     return text
 
 
-def page_url(url: str, params: Mapping[str, Any] | None) -> str:
-    """The URL as requested, without credentials (for messages)."""
-    return safe_url(requests.Request("GET", url, params=dict(params or {})).prepare().url or url)
+def full_url(url: str, params: Mapping[str, Any] | None) -> str:
+    """The URL as requested (compared, never shown: messages show it through ``safe_url``)."""
+    return requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,11 +584,12 @@ def fetch_pages(source: RestSource, http: Http, auth: ClientCredentials,
     count = 0
     total = None
     for n in range(1, source.max_pages + 1):
-        shown = page_url(url, params)
-        if shown in seen:
+        asked = full_url(url, params)
+        shown = safe_url(asked)
+        if asked in seen:
             raise FetchError(f"page {n} of {shown_url(source)}: the API sent the same next page "
                              f"({shown}) again; stopped")
-        seen.add(shown)
+        seen.add(asked)
         what = f"page {n} of {shown}"
         _, body, doc = http.request("GET", url, what, params=params, headers=auth.header,
                                     on_401=auth.refresh)

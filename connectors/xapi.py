@@ -50,7 +50,7 @@ import requests
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
 from connectors.base import RawFile, safe_url
-from connectors.rest import FetchError, Http, check_link, page_url, parse_time, scrub
+from connectors.rest import FetchError, Http, check_link, full_url, parse_time, scrub
 from osaava.issues import Issue
 from osaava.schema import TRAININGS
 from osaava.sources import XapiSource
@@ -105,11 +105,12 @@ def fetch_pages(source: XapiSource, http: Http, auth: tuple[str, str], since: st
     full = 0
     headers = {"X-Experience-API-Version": source.version}
     for n in range(1, source.max_pages + 1):
-        shown = page_url(url, params)
-        if shown in seen:
+        asked = full_url(url, params)
+        shown = safe_url(asked)
+        if asked in seen:
             raise FetchError(f"page {n} of {shown_url(source)}: the LRS sent the same more "
                              f"link ({shown}) again; stopped")
-        seen.add(shown)
+        seen.add(asked)
         what = f"page {n} of {shown}"
         _, body, doc = http.request("GET", url, what, params=params, auth=auth,
                                     headers=lambda: headers)

@@ -262,6 +262,22 @@ def test_missing_secret_is_a_config_error(city):
     ("  - {name: x, kind: xapi, location: 'https://lrs/xAPI', username: u, credentials: {env: X}, "
      "entities: [discussions]}\n",
      "a xapi source cannot serve discussions"),
+    ("  - {name: g, kind: rest, location: 'http://hr.example.fi/api', token_url: 'https://x/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "key sources.1.location (source 'g', kind rest): the API's location must be an https:// URL: "
+     "plain http is allowed only to this machine (127.0.0.1, localhost, ::1)"),
+    ("  - {name: g, kind: rest, location: 'https://x/api', token_url: 'http://login.example.fi/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "key sources.1.token_url (source 'g', kind rest): token_url must be an https:// URL"),
+    ("  - {name: g, kind: rest, location: 'https://x/api?access_token=abc', token_url: 'https://x/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "the URL holds a secret-looking query parameter (access_token)"),
+    ("  - {name: x, kind: xapi, location: 'http://lrs.example.fi/xAPI', username: u, "
+     "credentials: {env: X}}\n",
+     "key sources.1.location (source 'x', kind xapi): the LRS location must be an https:// URL"),
+    ("  - {name: p, kind: sql, location: 'postgresql://u@h/db?sslpassword=abc', queries: {}}\n",
+     "key sources.1.location (source 'p', kind sql): the URL holds a secret-looking query "
+     "parameter (sslpassword)"),
     ("  - {name: g, kind: soap, location: x}\n",
      "key sources.1.kind (source 'g', kind soap): unknown kind 'soap'; kinds: files, rest, sql, xapi"),
     ("  - {name: g, location: x}\n", "key sources.1.kind (source 'g'): kind is missing"),

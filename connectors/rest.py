@@ -245,12 +245,13 @@ class Http:
 
         def give_up(state: RetryCallState) -> NoReturn:
             exc = state.outcome.exception() if state.outcome else None
-            if over:
-                raise FetchError(f"{what}: gave up, the fetch would run over its limit of "
-                                 f"{self.opts.max_seconds:g} s (max_seconds)", transient=True)
             assert isinstance(exc, _TryAgain)
-            raise FetchError(f"{what}: " + exc.final.replace("{tries}", str(state.attempt_number)),
-                             transient=exc.transient)
+            last = exc.final.replace("{tries}", str(state.attempt_number))
+            if over:
+                raise FetchError(f"{what}: gave up, the next try would run over the fetch's limit "
+                                 f"of {self.opts.max_seconds:g} s (max_seconds); {last}",
+                                 transient=True)
+            raise FetchError(f"{what}: {last}", transient=exc.transient)
 
         retrying = Retrying(
             retry=retry_if_exception_type(_TryAgain),
@@ -425,6 +426,10 @@ class ClientCredentials:
         except OAuthError as e:
             raise FetchError(f"{self.what}: the token was refused ({e.error}"
                              + (f": {e.description}" if e.description else "") + ")") from None
+        except UnicodeError:  # basic authentication carries Latin-1 only
+            raise FetchError(f"{self.what}: the client id or secret has characters that HTTP basic "
+                             f"authentication cannot carry (not Latin-1); use token_auth: post"
+                             ) from None
         except ValueError:  # not a JSON object (e.g. cut off)
             raise _TryAgain("the answer is not a JSON object; it may have been cut off — tried "
                             "{tries} times", transient=False) from None

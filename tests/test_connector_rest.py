@@ -336,7 +336,9 @@ def test_the_retry_policy_counts_every_try_and_keeps_to_the_deadline():
         res = read_rest(rest_source(api.url, max_seconds=10, backoff_seconds=4, backoff_max_seconds=60),
                         SECRET, sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0])
     (issue,) = res.issues
-    assert "would run over its limit of 10 s (max_seconds)" in issue.message and res.transient
+    assert "the next try would run over the fetch's limit of 10 s (max_seconds)" in issue.message
+    assert "the server kept failing (HTTP 500 Internal Server Error) after 2 tries" in issue.message
+    assert res.transient
     assert now[0] == 4 and api.listings == 2   # waited 4 s once; 8 more would pass 10 s
 
     # a 4xx other than 401/403 is permanent and not tried again

@@ -25,10 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from urllib.parse import unquote_plus, urlsplit
 
 import pandas as pd
 
 from osaava.issues import Issue
+from osaava.sources import is_secret_param
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
@@ -41,6 +43,38 @@ MAX_ROWS_LISTED = 20
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _mask_params(text: str) -> str:
+    out = []
+    for piece in text.split("&"):
+        name, eq, _ = piece.partition("=")
+        out.append(f"{name}=***" if eq and is_secret_param(unquote_plus(name)) else piece)
+    return "&".join(out)
+
+
+def safe_url(url: str) -> str:
+    """A URL as every message, issue and artifact shows it: the password of its user part and
+    the value of every secret-looking query (or fragment) parameter (``password``,
+    ``sslpassword``, ``token``, ``client_secret`` …) replaced by ``***``; the rest unchanged.
+    Text that is not a URL (a folder) is returned as it is."""
+    if "://" not in url:
+        return url
+    try:
+        p = urlsplit(url)
+    except ValueError:
+        return "(a URL that cannot be read)"
+    netloc = p.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        netloc = f"{user}:***@{hostport}" if colon else f"{user}@{hostport}"
+    query, fragment = _mask_params(p.query), _mask_params(p.fragment)
+    if (netloc, query, fragment) == (p.netloc, p.query, p.fragment):
+        return url
+    # spliced by hand: urlunsplit would drop the empty host of sqlite:////path
+    return (f"{p.scheme}://{netloc}{p.path}" + (f"?{query}" if "?" in url else "")
+            + (f"#{fragment}" if "#" in url else ""))
 
 
 @dataclass

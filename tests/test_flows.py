@@ -153,3 +153,20 @@ def _same(a, b, path="") -> bool:
         return True
     assert a == b, (path, a, b)
     return True
+
+
+def test_two_commands_at_once_each_start_their_temporary_server(tmp_path):
+    """Without PREFECT_API_URL each command starts Prefect's temporary server in the
+    installation's own Prefect home (var/prefect) and waits for it long enough: two collects
+    started together on one installation both succeed, and the batch is stored once."""
+    export = small_city.write(tmp_path / "export")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "OSAAVA_"))}
+    env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="200")
+    exe = Path(sys.executable).with_name("osaava")
+    procs = [subprocess.Popen([str(exe), "collect", "--input", str(export)], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert sorted("(new)" in o for o in outs) == [False, True], outs
+    assert (tmp_path / "var" / "prefect").is_dir() and (tmp_path / "var" / "osaava.db").is_file()

@@ -69,6 +69,8 @@ batch = sa.Table(
     sa.Column("issues_critical", sa.Integer, nullable=False),
     sa.Column("issues_warning", sa.Integer, nullable=False),
     sa.Column("fingerprint", sa.String(64), nullable=False),
+    # When these bytes were last collected: the current batch is the latest collected loaded one.
+    sa.Column("collected_at", _UTC_NOW, nullable=True),
     sa.CheckConstraint("status IN ('loaded', 'refused')", name="status"),
     sa.CheckConstraint("rows_read = rows_loaded + rows_quarantined", name="reconciled"),
     # The idempotency rule, enforced by the database too (two runs racing on the same bytes).
@@ -373,12 +375,16 @@ def store_batch(
         with engine.begin() as conn:
             old = _find(conn, fp, status)
             if old is not None:
+                conn.execute(batch.update().where(batch.c.id == old.id)
+                             .values(collected_at=dt.datetime.now(dt.UTC)))
                 return _info(old, new=False)
+            now = dt.datetime.now(dt.UTC)
             batch_id = conn.execute(
                 batch.insert().returning(batch.c.id),
                 {
                     "source": source,
-                    "created_at": dt.datetime.now(dt.UTC),
+                    "created_at": now,
+                    "collected_at": now,
                     "status": status,
                     "files": _files_json(raw_files, read),
                     "rows_read": total_read,
@@ -410,8 +416,10 @@ def store_batch(
 
 def latest_batch(engine: sa.Engine, source: str | None = None,
                  status: str | None = LOADED) -> BatchInfo | None:
-    """The most recently stored batch (of this source and status; ``None`` = any)."""
-    q = sa.select(batch).order_by(batch.c.id.desc()).limit(1)
+    """The most recently collected batch (of this source and status; ``None`` = any): a batch
+    whose bytes were collected again counts from that collect."""
+    q = sa.select(batch).order_by(sa.func.coalesce(batch.c.collected_at, batch.c.created_at).desc(),
+                                  batch.c.id.desc()).limit(1)
     if source is not None:
         q = q.where(batch.c.source == source)
     if status is not None:

@@ -177,12 +177,14 @@ def _collect(settings, sources: Path | None, input_dir: Path | None, out: Path |
         _fail(f"{input_dir}: the export folder does not exist", 2)
     params = CollectParams(sources_file=str(sources.absolute()) if sources else None,
                            input_dir=str(input_dir.absolute()) if input_dir else None)
-    try:
-        with console.status("Collecting: read the sources, validate, land, load…"):
-            batch = collect(params=params, end_expired_approvals=False)
-    except SourceFailed as e:
-        _fail(f"{e}. Nothing was loaded; the previous batch is still in use. Try again when the "
-              f"source answers.", 1)
+    with console.status("Collecting: read the sources, validate, land, load…"):
+        state = collect(params=params, return_state=True)
+    batch = state.result(raise_on_failure=False)
+    if isinstance(batch, SourceFailed):
+        _fail(f"{batch}. Nothing was loaded; the previous batch is still in use. Try again when "
+              f"the source answers.", 1)
+    if isinstance(batch, BaseException):
+        raise batch
     _print_sources(batch)
     issues = [Issue(**i) for i in batch["issues"]]
     if batch["status"] != "loaded":
@@ -232,13 +234,21 @@ def _report_in_service(settings, sources: Path | None, input_dir: Path | None, y
     from flows.params import AnnualReportParams
     from tasks.figures import BatchRefused
 
+    from tasks.figures import YearNotReportable
+
     batch = _collect(settings, sources, input_dir, out)
     with console.status(f"Annual report {year}: figures, report files…"):
         try:
-            result = annual_report(params=AnnualReportParams(
-                year=year, out=str(out.absolute()), batch_id=batch["batch_id"], dry_run=True))
-        except BatchRefused as e:
+            result = annual_report(params=AnnualReportParams(year=year, out=str(out.absolute()),
+                                                             dry_run=True))
+        except (BatchRefused, YearNotReportable) as e:
             _fail(str(e), 1)
+    draft = Path(result["folder"])
+    result["paths"] = {k: str(out / Path(p).relative_to(draft)) for k, p in result["paths"].items()}
+    import json
+
+    result["organisation"] = json.loads(Path(result["paths"]["figures"]).read_text(
+        encoding="utf-8"))["organisation"]
     dq = _copy_quality(batch, out)
     if dq:
         result["paths"]["data_quality"] = str(dq[0])

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from prefect import flow
+from prefect.states import Failed
 
-from flows.hooks import alert_hr
+from flows.hooks import REFUSED, alert_hr
 from flows.params import CollectParams
+from osaava.approval import current_data as data_in_use
 from osaava.settings import current
 from tasks.approvals import expire_approvals
 from tasks.artifacts import publish_batch
 from tasks.extract import SourceFailed, commit_sources, merge_batch, plan_sources, source_task
-from tasks.load import dq_attachment, load_batch
+from tasks.load import current_batch, dq_attachment, load_batch
 from tasks.notify import notify_hr
 from tasks.validate import quality_report, validate_batch
 
 
-@flow(name="collect", log_prints=False, on_failure=[alert_hr], on_crashed=[alert_hr])
-def collect(params: CollectParams = CollectParams(), end_expired_approvals: bool = True) -> dict:
+@flow(name="collect", flow_run_name="keruu", log_prints=False, on_failure=[alert_hr],
+      on_crashed=[alert_hr])
+def collect(params: CollectParams = CollectParams()) -> dict:
     """Pull every configured source (the sources file; without one, the export folder), validate
     the batch, land the raw files and load it. A source that cannot be read fails the run: no
     batch is loaded, the previous one stays current and HR is mailed. A refused batch is
@@ -50,10 +53,15 @@ def collect(params: CollectParams = CollectParams(), end_expired_approvals: bool
         "sources": [s.to_dict() for s in res.sources], "changed": res.changed,
     }
     publish_batch(batch)
+    expire_approvals()
     if info.status != "loaded":
+        in_use = data_in_use(current_batch(settings.warehouse_url))
         notify_hr(f"refused-batch-{info.fingerprint}", "refused",
-                  {"rows": info.rows_quarantined, "critical": info.issues_critical},
+                  {"rows": info.rows_quarantined, "critical": info.issues_critical,
+                   "current_fi": in_use[0], "current_sv": in_use[1]},
                   attachments=[dq_attachment(quality)])
-    if end_expired_approvals:
-        expire_approvals()
+        return Failed(name=REFUSED, data=batch,
+                      message=f"Aineisto hylättiin (kriittisiä virheitä: {info.issues_critical}). "
+                              f"{in_use[0]} / Materialet avvisades (kritiska fel: "
+                              f"{info.issues_critical}). {in_use[1]}")
     return batch

@@ -10,6 +10,11 @@ from osaava.issues import mask_hetu
 _ENGINE_PREFIX = re.compile(r"^(?:Flow|Task) run encountered an exception: (?:[\w.]+: )?")
 
 
+#: The state of a collect whose batch was refused: not a green Completed, and HR already has the
+#: data-quality report, so the failure hook sends nothing more.
+REFUSED = "Hylätty / Avvisad"
+
+
 def plain_reason(message: str | None) -> str:
     """A state's message without Prefect's "Flow run encountered an exception: Xxx:" prefix."""
     return _ENGINE_PREFIX.sub("", message or "").strip()
@@ -37,6 +42,8 @@ def alert_hr(flow, flow_run, state) -> None:
     """on_failure / on_crashed: mail HR the flow, the step, the reason and the link."""
     from tasks.notify import compose, send_to_hr, ui_link
 
+    if state.name == REFUSED:
+        return
     values = {"flow": flow.name, "run": flow_run.name, "step": failed_step(flow_run.id),
               "reason": mask_hetu(plain_reason(state.message) or state.name), "link": ui_link(flow_run.id)}
     subject, text = compose("failure", **values)

@@ -20,6 +20,48 @@ class BatchRefused(Exception):
     """The batch a report would use was refused by validation."""
 
 
+class YearNotReportable(ValueError):
+    """A year that has not ended, or that the data does not cover (the message says which)."""
+
+
+def resolve_year(year: int | None, now: dt.datetime | None = None) -> int:
+    """The report year: 0 or ``None`` is the previous calendar year; a year that has not ended
+    is refused (the monthly follow-up covers the year so far)."""
+    last = previous_year_in_helsinki(now)
+    if not year:
+        return last
+    if year > last:
+        raise YearNotReportable(
+            f"Vuosi {year} ei ole vielä päättynyt: vuosiraportin voi tehdä vuodesta {last} tai "
+            f"aiemmasta (kuluvan vuoden tilanteen näyttää kuukausiseuranta). / Året {year} har inte "
+            f"tagit slut: årsrapporten kan göras för {last} eller tidigare (läget för innevarande år "
+            f"visar månadsuppföljningen).")
+    return int(year)
+
+
+def covered_years(frames: dict) -> list[int]:
+    """The years a batch holds data of: payroll lines paid or participations starting in them."""
+    years: set[int] = set()
+    pay = frames.get("payroll")
+    if pay is not None and len(pay):
+        years |= {int(y) for y in pay["pay_date"].dropna().dt.year.unique()}
+    tr = frames.get("trainings")
+    if tr is not None and len(tr):
+        years |= {int(y) for y in tr["start"].dropna().dt.year.unique()}
+    return sorted(years)
+
+
+def check_covered(frames: dict, year: int, batch_id: int) -> None:
+    years = covered_years(frames)
+    if year not in years:
+        span = f"{years[0]}–{years[-1]}" if years else "–"
+        raise YearNotReportable(
+            f"Aineisto (erä {batch_id}) ei kata vuotta {year}: siinä on palkka- ja koulutustietoja "
+            f"vuosilta {span}. Hae ensin vuoden {year} aineisto. / Materialet (parti {batch_id}) "
+            f"täcker inte året {year}: det har löne- och utbildningsuppgifter för åren {span}. "
+            f"Hämta först materialet för {year}.")
+
+
 @dataclass
 class YearFigures:
     figures: Figures
@@ -31,14 +73,17 @@ def batch_for_report(db_url: str | None, batch_id: int | None) -> warehouse.Batc
     engine = warehouse.Warehouse.open(db_url).engine
     if batch_id is not None:
         info = warehouse.get_batch(engine, batch_id)
-    else:
-        info = warehouse.latest_batch(engine, status=None)
+    else:  # the current batch: the latest collected one that passed; a refused one blocks nothing
+        info = warehouse.latest_batch(engine)
     if info is None:
-        raise LookupError("the warehouse has no batch: run collect first")
+        raise LookupError("Varastossa ei ole yhtään hyväksyttyä aineistoa: aja ensin collect. / "
+                          "Lagret har inget godkänt material: kör först collect.")
     if info.status != warehouse.LOADED:
         raise BatchRefused(
-            f"batch {info.id} ({info.source}) was refused by validation: fix the data, collect "
-            f"again, then run the report (see the data-quality report)")
+            f"Erä {info.id} ({info.source}) hylättiin tarkistuksessa: korjaa aineisto ja hae se "
+            f"uudelleen (katso tietojen laadun raportti). / Parti {info.id} ({info.source}) "
+            f"avvisades vid kontrollen: rätta materialet och hämta det på nytt (se "
+            f"datakvalitetsrapporten).")
     return info
 
 
@@ -47,6 +92,7 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     engine = warehouse.Warehouse.open(db_url).engine
     frames = warehouse.load_frames(engine, batch_id)
     info = warehouse.get_batch(engine, batch_id)
+    check_covered(frames, year, batch_id)
     g = guideline_for_year(year)
     codes = load_codes()
     fig = compute(frames, g, codes, year)

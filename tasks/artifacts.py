@@ -77,17 +77,21 @@ def publish_report(key: str, doc: dict, paths: dict[str, str]) -> None:
                                  link_text=Path(path).name)
 
 
-def approval_description(doc: dict, paths: dict[str, str], group: str) -> str:
-    """What HR sees on the approval form: the figure summary and the draft files."""
-    files = "\n".join(f"- `{Path(p).resolve()}`" for k, p in sorted(paths.items())
-                      if k.startswith(("report_pdf", "report_xlsx", "report_html")))
-    return (figures_markdown(doc) + "\n\n## Luonnokset / Utkast\n\n" + files
-            + f"\n\nVastaanottajat / Mottagare: **{group}**. Hyväksy ja lähetä / Godkänn och "
-            "skicka: switch on. Hylkää / Avslå: leave it off and write why.")
+@task(name="approval form text", cache_policy=NO_CACHE, persist_result=False)
+def approval_description(draft, recipients: tuple[str, str], sent: tuple[str, str] | None,
+                         days: int) -> str:
+    """What HR sees on the approval form: the figures, where the draft is, who receives it, and
+    what of this very report was sent already."""
+    from osaava.approval import draft_markdown
+
+    pdfs = [p for k, p in sorted(draft.paths().items()) if k.startswith("report_pdf")]
+    return draft_markdown(figures_markdown(draft.document()), folder=draft.folder, pdfs=pdfs,
+                          recipients=recipients, sent=sent,
+                          batch=f"{draft.batch_id} ({draft.batch_source})", days=days)
 
 
 @task(name="record HR decision", cache_policy=NO_CACHE, persist_result=False)
 def publish_decision(key: str, approve: bool, comment: str) -> None:
-    verdict = "Hyväksytty / Godkänd" if approve else "Hylätty / Avslagen"
+    verdict = "Hyväksytty / Godkänd" if approve else "Hylätty / Avvisad"
     create_markdown_artifact(key=f"{key}-decision", markdown=f"# {verdict}\n\n{mask_hetu(comment) or '–'}",
                              description="HR's decision on the annual report.")

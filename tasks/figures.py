@@ -7,9 +7,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from osaava import warehouse
-from osaava.yearly import BatchRefused, YearFigures, batch_for_report, previous_year_in_helsinki, year_figures
+from osaava.yearly import (BatchRefused, YearFigures, YearNotReportable, batch_for_report, resolve_year,
+                          year_figures)
 
-__all__ = ["BatchRefused", "YearFigures", "check_batch", "compute_figures", "report_year"]
+__all__ = ["BatchRefused", "YearFigures", "YearNotReportable", "check_batch", "compute_figures",
+           "report_year"]
 
 
 @task(name="check batch", persist_result=False, cache_policy=NO_CACHE)
@@ -23,5 +25,5 @@ def compute_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures
 
 
 @task(name="report year", persist_result=False, cache_policy=NO_CACHE)
-def report_year() -> int:
-    return previous_year_in_helsinki()
+def report_year(year: int | None) -> int:
+    return resolve_year(year)

@@ -28,3 +28,9 @@ def dq_attachment(paths: dict[str, str]):
 
     return Attachment("data-quality-hr-internal.html", Path(paths["data_quality"]).read_bytes(),
                       "text", "html")
+
+
+@task(name="current batch", persist_result=False, cache_policy=NO_CACHE)
+def current_batch(db_url: str | None) -> warehouse.BatchInfo | None:
+    """The batch reports use now: the latest collected one that passed."""
+    return warehouse.latest_batch(warehouse.Warehouse.open(db_url).engine)

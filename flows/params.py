@@ -63,12 +63,20 @@ class AnnualReportParams(BaseModel):
         description="Näin kauan ajo odottaa hyväksyntää; sen jälkeen se päättyy eikä mitään lähetetä. "
         "/ Så länge väntar körningen på godkännande; sedan avslutas den och inget skickas.",
     )
-    out: str | None = Field(
-        None, title="Kopio kansioon / Kopia till mappen",
-        description="Vapaaehtoinen: kansio, johon raporttitiedostoista tehdään kopio. Luonnos "
-        "tallentuu aina omaan kansioonsa (var/reports/vuosi/ajo). / Frivilligt: mapp dit en kopia "
+    out: str = Field(
+        "", title="Kopio kansioon / Kopia till mappen",
+        description="Vapaaehtoinen (tyhjä = ei kopiota): kansio, johon raporttitiedostoista tehdään "
+        "kopio. Luonnos "
+        "tallentuu aina omaan kansioonsa (var/reports/vuosi/ajo). / Frivilligt (tomt = ingen kopia): "
+        "mapp dit en kopia "
         "av rapportfilerna görs. Utkastet sparas alltid i en egen mapp (var/reports/år/körning).",
     )
+
+
+    @field_validator("out", mode="before")
+    @classmethod
+    def _no_copy(cls, v):
+        return "" if v is None else v
 
 
 class FollowUpParams(BaseModel):

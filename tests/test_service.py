@@ -311,9 +311,10 @@ def test_a_rejection_needs_a_comment_and_a_year_must_have_ended(service, smtp, c
     run_id = start(service, "annual-report/annual-report", report_params(service, recipient_group="management"))
     wait_for(service, run_id, {"PAUSED", "Suspended"})
     with temporary_settings({PREFECT_API_URL: service["api"]}):
-        for answer in ({"decision": REJECT, "comment": "  "}, {"comment": "ok"}):
-            refused = resume_flow_run(run_id, run_input=answer)
-            assert refused.status.value == "REJECT", answer
+        for answer, why in (({"decision": REJECT, "comment": "  "}, "comment"),
+                            ({"comment": "ok"}, "decision")):
+            with pytest.raises(RuntimeError, match=f"Cannot resume this run: .*{why}"):
+                resume_flow_run(run_id, run_input=answer)
     resume(service, run_id, False, "Luvut tarkistettava.")
     wait_for(service, run_id, {"COMPLETED"})
 
@@ -537,3 +538,63 @@ def test_a_source_down_loads_nothing_and_mails_hr_once(service, smtp, systems):
     body = mails[0].get_body(("plain",)).get_content()
     assert "goals (rest)" in body and "HTTP 500" in body and str(run_id) in body
     assert "Lähdettä goals (rest) ei voitu lukea" in body and "Källan goals (rest) kunde inte läsas" in body
+
+
+def test_hr_starts_and_approves_the_report_in_the_browser(service, smtp, collected):
+    """As HR does it: Chromium (Playwright) opens the annual-report run form in the current UI,
+    types the year, picks the recipients and submits; then opens the waiting run, chooses
+    "Hyväksy ja lähetä" in the resume form and resumes. Screenshots go to test-artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    _, inbox = smtp
+    art = ROOT / "test-artifacts"
+    art.mkdir(exist_ok=True)
+    with _client(service) as client:
+        dep = client.read_deployment_by_name("annual-report/annual-report")
+        before = {r.id for r in client.read_flow_runs()}
+    hr_reports = len([m for m in inbox.to("hr@kauniainen.example") if "Koulutusohjeen" in m["Subject"]])
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.goto(f"{service['ui']}/v2/deployments/deployment/{dep.id}/run")
+            page.wait_for_load_state("networkidle")
+            page.get_by_text("Raporttivuosi / Rapportår").first.wait_for()
+            page.locator("input[type=number]").first.fill("2024")
+            page.get_by_role("button").filter(has_text="committee").first.click()
+            page.get_by_role("option", name="hr", exact=True).click()
+            page.screenshot(path=str(art / "hr-1-run-form.png"), full_page=True)
+            page.get_by_role("button", name="Submit").click()
+            deadline = time.monotonic() + 60
+            while True:
+                with _client(service) as client:
+                    new = [r for r in client.read_flow_runs() if r.id not in before]
+                if new or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
+            assert len(new) == 1, "the form did not start a run"
+            run_id = new[0].id
+            assert new[0].parameters["params"]["recipient_group"] == "hr"
+            wait_for(service, run_id, {"PAUSED", "Suspended"})
+            page.goto(f"{service['ui']}/v2/runs/flow-run/{run_id}")
+            page.wait_for_load_state("networkidle")
+            page.get_by_role("button", name="Open menu").first.click()
+            page.get_by_role("menuitem", name="Resume").click()
+            dialog = page.get_by_role("dialog")
+            dialog.get_by_text("Vastaanottajat / Mottagare").first.wait_for()
+            page.screenshot(path=str(art / "hr-2-approval-form.png"), full_page=True)
+            dialog.get_by_role("button", name="Select Päätös / Beslut").click()
+            page.get_by_role("option", name="Hyväksy ja lähetä / Godkänn och skicka").click()
+            page.screenshot(path=str(art / "hr-3-approved.png"), full_page=True)
+            dialog.get_by_role("button", name="Resume").click()
+            wait_for(service, run_id, {"COMPLETED"})
+            page.reload()
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(art / "hr-4-completed.png"), full_page=True)
+        finally:
+            browser.close()
+    reports = [m for m in inbox.to("hr@kauniainen.example") if "Koulutusohjeen" in m["Subject"]]
+    assert len(reports) == hr_reports + 1
+    assert {a.get_filename().rsplit(".", 1)[-1] for a in reports[-1].iter_attachments()} == {"pdf", "xlsx"}

@@ -63,12 +63,14 @@ def draft_markdown(summary: str, *, folder: str, pdfs: Iterable[str], recipients
     if sent is not None:
         lines += ["## Jo lähetetty / Redan skickat", "", sent[0], "", sent[1], ""]
     lines += ["## Päätös / Beslut", "",
-              "Valitse **Hyväksy ja lähetä** tai **Hylkää** ja paina *Resume* (Jatka). Hylkäys "
+              "Valitse **Hyväksy ja lähetä** tai **Hylkää** ja paina *Resume* (avaa tämä lomake ajon "
+              "valikosta ⋮ → *Resume*). Hylkäys "
               "vaatii kommentin. Lähetetään täsmälleen nämä tiedostot; lukuja ei lasketa "
               f"uudelleen. Jos päätöstä ei tehdä {days} päivässä, mitään ei lähetetä. / Välj "
               "**Godkänn och skicka** eller **Avvisa** och tryck *Resume* (Fortsätt). En avvisning "
               "kräver en kommentar. Exakt dessa filer skickas; siffrorna räknas inte om. Om inget "
-              f"beslut fattas inom {days} dagar skickas ingenting."]
+              f"beslut fattas inom {days} dagar skickas ingenting. (Formuläret öppnas från "
+              "körningens meny ⋮ → *Resume*.)"]
     return "\n".join(lines)
 
 

@@ -107,4 +107,9 @@ def verify(draft: Draft) -> None:
         elif _sha256(path) != f["sha256"]:
             problems.append(f"{f['path']} on muuttunut / har ändrats")
     if problems:
-        raise DraftChanged("; ".join(problems))
+        what = "; ".join(problems)
+        raise DraftChanged(
+            f"Hyväksytyn luonnoksen tiedostot eivät ole enää ne, jotka hyväksyttiin ({what}), joten "
+            f"mitään ei lähetetty. Käynnistä vuosiraportti uudelleen ja hyväksy uusi luonnos. / "
+            f"Filerna i det godkända utkastet är inte längre de som godkändes ({what}), så inget "
+            f"skickades. Starta årsrapporten på nytt och godkänn det nya utkastet.")

@@ -7,7 +7,7 @@
 - :mod:`connectors.merge` — :func:`~connectors.merge.collect_sources`: every configured source
   into one batch, incrementally.
 
-Every connector returns the shape of :class:`~connectors.files.ReadResult` (frames with the
+Every connector returns the shape of :class:`~connectors.base.ReadResult` (frames with the
 canonical dtypes and ``_row``, raw files with their sha256, rows read, issues), so the result
 plugs into the same validate → land → load path. This module holds what the API and database
 connectors share: vendor values → the text of the generic export → the file connector's own
@@ -21,38 +21,20 @@ import csv
 import datetime as dt
 import decimal
 import io
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-from connectors.files import MAX_ROWS_LISTED, RawFile, ReadResult, convert_column, sha256
+from connectors.base import MAX_ROWS_LISTED, RawFile, ReadResult, SourceRead, safe_url, sha256
+from connectors.files import convert_column
 from osaava.issues import Issue, hetu_spans, mask_hetu
 from osaava.schema import ROW, Column, Entity
 
 __all__ = ["RawFile", "ReadResult", "SourceRead", "canonical_frame", "empty_frame", "export_csv",
-           "merge_issues", "record_texts", "scan_pages", "sha256", "state_reset_issue", "text_value"]
-
-
-@dataclass
-class SourceRead(ReadResult):
-    """A :class:`ReadResult` of one configured source, with what incremental collect needs.
-
-    - ``pages``: the raw pages that make up the data (the previous page log plus this fetch's
-      pages when they changed anything); ``raw`` holds one :class:`RawFile` per page;
-    - ``new_pages``: the pages of this fetch that were kept;
-    - ``watermark``: the newest change seen (sent as ``updated_since`` / ``since`` next time);
-    - ``changed``: whether this fetch changed the data;
-    - ``requests``: HTTP requests or queries made.
-    """
-
-    source: str = ""
-    pages: list[bytes] = field(default_factory=list)
-    new_pages: list[bytes] = field(default_factory=list)
-    watermark: str | None = None
-    changed: bool = True
-    requests: int = 0
+           "merge_issues", "page_has_hetu", "record_texts", "safe_url", "scan_pages", "sha256",
+           "state_reset_issue", "text_value"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,12 +245,41 @@ def export_csv(entity: Entity, records: Iterable[Sequence[str]]) -> bytes:
 # Raw pages of an API
 
 
+def json_strings(doc: object) -> Iterable[str]:
+    """Every string of a parsed JSON document: the values and the keys of its objects, at any
+    depth (iteratively: a deeply nested answer cannot exhaust the stack)."""
+    stack = [doc]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                if isinstance(k, str):
+                    yield k
+                stack.append(v)
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
+def page_has_hetu(data: bytes) -> bool:
+    """Whether a page holds a value shaped like a henkilötunnus. A JSON page is scanned in its
+    PARSED strings, where escapes are undone (``\\u002d`` is a hyphen, ``\\u0041`` an A), not in
+    its raw bytes; a page that is not JSON is scanned as text."""
+    text = data.decode("utf-8", errors="replace")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return bool(hetu_spans(text))
+    return any(hetu_spans(s) for s in json_strings(doc))
+
+
 def scan_pages(pages: Sequence[bytes], name: str) -> Issue | None:
-    """A critical issue when a raw page holds a value shaped like a henkilötunnus anywhere, in a
-    field that is mapped or not (DOMAIN §4). The value is never shown. Such a page is not kept
-    in the source's page log, so once the source is corrected the next collect is clean."""
-    hits = [n for n, data in enumerate(pages, start=1)
-            if hetu_spans(data.decode("utf-8", errors="replace"))]
+    """A critical issue when a page holds a value shaped like a henkilötunnus anywhere (any
+    string value or key of the parsed JSON, in a field that is mapped or not; DOMAIN §4). The
+    value is never shown. Such a page is not kept in the source's page log, so once the source
+    is corrected the next collect is clean."""
+    hits = [n for n, data in enumerate(pages, start=1) if page_has_hetu(data)]
     if not hits:
         return None
     return Issue(

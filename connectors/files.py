@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import html as _html
 import io
 import os
@@ -37,11 +36,9 @@ from xml.parsers import expat
 import numpy as np
 import pandas as pd
 
+from connectors.base import MAX_ROWS_LISTED, RawFile, ReadResult, SourceRead, sha256
 from osaava.issues import HETU_RE, Issue, has_hetu, mask_hetu
 from osaava.schema import ENTITIES, ROW, Column, Entity
-
-MAX_ROWS_LISTED = 20
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -60,33 +57,9 @@ class Limits:
 LIMITS = Limits()
 
 
-@dataclass
-class RawFile:
-    entity: str
-    name: str
-    data: bytes
-    sha256: str
-
-
-@dataclass
-class ReadResult:
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    raw: list[RawFile] = field(default_factory=list)
-    rows_read: dict[str, int] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def refused(self) -> bool:
-        return any(i.severity == "critical" for i in self.issues)
-
-
 class _Refuse(Exception):
     def __init__(self, issue: Issue | list[Issue]):
         self.issues = issue if isinstance(issue, list) else [issue]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -865,3 +838,31 @@ def read_folder(folder: Path, limits: Limits | None = None) -> ReadResult:
     if workbook is not None:
         workbook.close()
     return res
+
+
+class FilesConnector:
+    """:class:`connectors.base.Connector` of an export folder, limited to the entities the
+    source serves in its configuration (its files for other entities are not read into the
+    batch: their frames, raw bytes and issues are left out)."""
+
+    kind = "files"
+    incremental = False
+
+    def origin(self, source) -> str:
+        return source.location
+
+    def read(self, source, secret, state, previous_pages, ctx) -> SourceRead:
+        from osaava.sources import files_location
+
+        served = set(ctx.entities) if ctx.entities else set(ENTITIES)
+        read = read_folder(files_location(ctx.config_path, source))
+        out = SourceRead(source=source.name)
+        unserved = {f"{e.file}.csv".casefold() for e in ENTITIES.values() if e.name not in served}
+        unserved |= {r.name.casefold() for r in read.raw if r.entity in ENTITIES and r.entity not in served}
+        unserved |= {str(df.attrs.get("file", "")).casefold() for e, df in read.frames.items()
+                     if e not in served}
+        out.issues = [i for i in read.issues if i.file.casefold() not in unserved]
+        out.frames = {e: df for e, df in read.frames.items() if e in served}
+        out.rows_read = {e: n for e, n in read.rows_read.items() if e in served}
+        out.raw = [r for r in read.raw if r.entity not in ENTITIES or r.entity in served]
+        return out

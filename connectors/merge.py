@@ -16,8 +16,12 @@ through the same validate → land → load path as an export folder:
 - unchanged data gives the same raw bytes, so the warehouse (same fingerprint) stores no new
   batch; ``MergedRead.changed`` also says whether any source changed.
 
-By default the new states are saved when the sources have been read (``commit=True``); with
-``commit=False`` call :meth:`MergedRead.commit` after the batch is stored.
+The steps are separate so that a flow can run each source in a task of its own:
+:func:`plan_collect` (the sources file and the state store), :func:`read_source` (one source,
+with its connector from :mod:`connectors.registry`), :func:`merge_sources` (the batch);
+:func:`collect_sources` composes them. By default the new states are saved when the sources have
+been read (``commit=True``); with ``commit=False`` call :meth:`MergedRead.commit` after the batch
+is stored.
 
 Secrets: each source's ``credentials`` name an environment variable or a Prefect Secret block.
 Connectors never import Prefect, so a Prefect task passes a block reader::
@@ -37,19 +41,18 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from connectors import SourceRead
-from connectors.files import ReadResult, read_folder
-from osaava.guideline import ConfigError
+from connectors.base import ReadContext, ReadResult, SourceRead
+from connectors.registry import connector_for
 from osaava.issues import Issue, critical
 from osaava.landing import fingerprint
 from osaava.schema import ENTITIES, ROW
 from osaava.source_state import SourceState, StateError, StateStore
-from osaava.sources import SecretLoader, SourcesConfig, files_location, load_sources, resolve_secret
+from osaava.sources import SecretLoader, SourcesConfig, default_sources, load_sources, resolve_secret
 
 
 @dataclass
 class SourceOutcome:
-    """What one source gave in a collect."""
+    """What one source gave in a collect (shown per source in the batch artifact)."""
 
     name: str
     kind: str
@@ -61,6 +64,14 @@ class SourceOutcome:
     rows: dict[str, int]
     requests: int
     failed: bool
+    pages: int = 0
+    origin: str = ""
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "entities": list(self.entities),
+                "changed": self.changed, "full": self.full, "watermark": self.watermark,
+                "rows": dict(self.rows), "pages": self.pages, "requests": self.requests,
+                "failed": self.failed, "origin": self.origin}
 
 
 @dataclass
@@ -69,6 +80,10 @@ class MergedRead(ReadResult):
     changed: bool = True
     store: StateStore | None = None
     pending: list[tuple[SourceState, list[bytes] | None]] = field(default_factory=list)
+
+    @property
+    def failed_sources(self) -> list[SourceOutcome]:
+        return [s for s in self.sources if s.failed]
 
     def commit(self) -> None:
         """Save the new state of every source that was read without failing."""
@@ -79,25 +94,100 @@ class MergedRead(ReadResult):
         self.pending = []
 
 
-def _origin(source) -> str:
-    if source.kind == "rest":
-        return f"{source.location.rstrip('/')}/{source.path.lstrip('/')}"
-    return source.location
+@dataclass
+class CollectPlan:
+    """A sources file read and checked, with the store of the sources' incremental state."""
+
+    config_path: Path
+    config: SourcesConfig
+    store: StateStore
+    first_year: int | None = None
+    last_year: int | None = None
+    today: dt.date | None = None
+
+    def source(self, name: str):
+        return self.config.source(name)
 
 
-def _files(cfg: SourcesConfig, cfg_path: Path, source) -> SourceRead:
-    """The files source, limited to the entities it serves."""
-    served = set(cfg.entities_of(source))
-    read = read_folder(files_location(cfg_path, source))
-    out = SourceRead(source=source.name)
-    unserved_names = {f"{e.file}.csv".casefold() for e in ENTITIES.values() if e.name not in served}
-    unserved_names |= {r.name.casefold() for r in read.raw if r.entity in ENTITIES and r.entity not in served}
-    unserved_names |= {str(df.attrs.get("file", "")).casefold() for e, df in read.frames.items()
-                       if e not in served}
-    out.issues = [i for i in read.issues if i.file.casefold() not in unserved_names]
-    out.frames = {e: df for e, df in read.frames.items() if e in served}
-    out.rows_read = {e: n for e, n in read.rows_read.items() if e in served}
-    out.raw = [r for r in read.raw if r.entity not in ENTITIES or r.entity in served]
+@dataclass
+class SourceResult:
+    """One source read: its data, what it gave, and the state to save once the batch is stored."""
+
+    read: SourceRead
+    outcome: SourceOutcome
+    new_state: SourceState | None = None
+    pages: list[bytes] | None = None
+
+
+def plan_collect(config_path: Path | str | None, *, var_dir: Path | str = "var",
+                 state_dir: Path | str | None = None, first_year: int | None = None,
+                 last_year: int | None = None, today: dt.date | None = None,
+                 input_dir: Path | str | None = None) -> CollectPlan:
+    """Read and check the sources file; :class:`~osaava.guideline.ConfigError` when it is wrong.
+    Without a sources file: one files source over ``input_dir`` (the embedded default)."""
+    if config_path is None:
+        if input_dir is None:
+            raise ValueError("give a sources file or an export folder")
+        cfg = default_sources(input_dir)
+        cfg_path = Path(cfg.sources[0].location) / "(no sources file)"
+    else:
+        cfg_path = Path(config_path)
+        cfg = load_sources(cfg_path)
+    root = Path(cfg.state_dir) if cfg.state_dir else None
+    if root is not None and not root.is_absolute():
+        root = cfg_path.parent / root
+    store = StateStore(state_dir or root or Path(var_dir) / "sources")
+    return CollectPlan(cfg_path, cfg, store, first_year, last_year, today)
+
+
+def read_source(plan: CollectPlan, name: str, secret: str | None, *, full: bool = False,
+                session: requests.Session | None = None,
+                sleep: Callable[[float], None] = time.sleep,
+                clock: Callable[[], float] = time.monotonic) -> SourceResult:
+    """Read one source of the plan with its connector, incrementally unless ``full``."""
+    source = plan.source(name)
+    conn = connector_for(source.kind)
+    origin = conn.origin(source)
+    state = SourceState(source.name)
+    previous: list[bytes] = []
+    notes: list[Issue] = []
+    try:
+        state = plan.store.get(source.name)
+        if conn.incremental and not full:
+            if state.kind != source.kind or state.origin != origin:
+                state = SourceState(source.name)
+            previous = plan.store.pages(state)
+    except StateError as e:
+        if conn.incremental and not full:
+            notes.append(Issue("warning", "state_reset", source.name,
+                               f"the stored state was not usable ({e}); fetched in full",
+                               "Nothing to do: the state is rebuilt by this collect."))
+        state, previous = SourceState(source.name), []
+    if full:
+        previous = []
+    incremental = conn.incremental and bool(previous) and state.watermark is not None
+    if not incremental:
+        previous = []
+    ctx = ReadContext(config_path=plan.config_path, entities=tuple(plan.config.entities_of(source)),
+                      first_year=plan.first_year, last_year=plan.last_year, today=plan.today,
+                      session=session, sleep=sleep, clock=clock)
+    res = conn.read(source, secret, state if incremental else SourceState(source.name), previous, ctx)
+    res.issues[:0] = notes
+    failed = res.failed
+    # A page holding a henkilötunnus never enters the page log: the state is not advanced,
+    # so the next collect fetches the corrected records again.
+    keep_state = not failed and not critical([i for i in res.issues if i.code == "henkilotunnus"])
+    fp = fingerprint(r.sha256 for r in res.raw)
+    changed = res.changed if conn.incremental else fp != state.fingerprint
+    outcome = SourceOutcome(
+        name=source.name, kind=source.kind, entities=ctx.entities, changed=changed and not failed,
+        full=not incremental, watermark=res.watermark, fingerprint=fp, rows=dict(res.rows_read),
+        requests=res.requests, failed=failed, pages=len(res.raw), origin=origin)
+    out = SourceResult(res, outcome)
+    if keep_state:
+        out.new_state = SourceState(source.name, kind=source.kind, origin=origin,
+                                    watermark=res.watermark, fingerprint=fp)
+        out.pages = res.pages if conn.incremental else []
     return out
 
 
@@ -116,6 +206,29 @@ def _merge(parts: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
     return out
 
 
+def merge_sources(plan: CollectPlan, results: list[SourceResult]) -> MergedRead:
+    """The sources' reads as one batch, in the order of the sources file."""
+    merged = MergedRead(store=plan.store)
+    per_entity: dict[str, list[tuple[str, pd.DataFrame]]] = {e: [] for e in ENTITIES}
+    for r in results:
+        res = r.read
+        merged.sources.append(r.outcome)
+        merged.issues.extend(res.issues)
+        merged.raw.extend(res.raw)
+        for e, n in res.rows_read.items():
+            merged.rows_read[e] = merged.rows_read.get(e, 0) + n
+        for e in r.outcome.entities:
+            if e in res.frames:
+                per_entity[e].append((r.outcome.name, res.frames[e]))
+        if r.new_state is not None:
+            merged.pending.append((r.new_state, r.pages))
+    for e, parts in per_entity.items():
+        if parts:
+            merged.frames[e] = _merge(parts)
+    merged.changed = any(s.changed for s in merged.sources)
+    return merged
+
+
 def collect_sources(config_path: Path | str, *, first_year: int | None = None,
                     last_year: int | None = None, var_dir: Path | str = "var",
                     state_dir: Path | str | None = None, full: bool = False, commit: bool = True,
@@ -131,85 +244,13 @@ def collect_sources(config_path: Path | str, *, first_year: int | None = None,
     source). Raises :class:`~osaava.guideline.ConfigError` for a wrong sources file or a missing
     secret; everything a source does wrong is an issue in the result.
     """
-    from connectors.rest import read_rest
-    from connectors.sql import read_sql, year_range
-    from connectors.xapi import read_xapi
-
-    cfg_path = Path(config_path)
-    cfg = load_sources(cfg_path)
-    root = Path(cfg.state_dir) if cfg.state_dir else None
-    if root is not None and not root.is_absolute():
-        root = cfg_path.parent / root
-    store = StateStore(state_dir or root or Path(var_dir) / "sources")
-    merged = MergedRead(store=store)
-    secrets = {s.name: resolve_secret(s, cfg_path, block_loader, environ) for s in cfg.sources}
-    per_entity: dict[str, list[tuple[str, pd.DataFrame]]] = {e: [] for e in ENTITIES}
-
-    for source in cfg.sources:
-        state = SourceState(source.name)
-        previous: list[bytes] = []
-        notes: list[Issue] = []
-        if not full and source.kind in ("rest", "xapi"):
-            try:
-                state = store.get(source.name)
-                if state.kind != source.kind or state.origin != _origin(source):
-                    state = SourceState(source.name)
-                previous = store.pages(state)
-            except StateError as e:
-                notes.append(Issue("warning", "state_reset", source.name,
-                                   f"the stored state was not usable ({e}); fetched in full",
-                                   "Nothing to do: the state is rebuilt by this collect."))
-                state, previous = SourceState(source.name), []
-        elif source.kind in ("files", "sql"):
-            try:
-                state = store.get(source.name)
-            except StateError:
-                state = SourceState(source.name)
-        incremental = bool(previous) and state.watermark is not None
-        if source.kind == "files":
-            res = _files(cfg, cfg_path, source)
-        elif source.kind == "rest":
-            res = read_rest(source, secrets[source.name],
-                            updated_since=state.watermark if incremental else None,
-                            previous_pages=previous if incremental else (),
-                            session=session, sleep=sleep, clock=clock)
-        elif source.kind == "xapi":
-            res = read_xapi(source, secrets[source.name],
-                            since=state.watermark if incremental else None,
-                            previous_pages=previous if incremental else (),
-                            session=session, sleep=sleep, clock=clock)
-        elif source.kind == "sql":
-            start, end = year_range(source, first_year, last_year, today)
-            res = read_sql(source, secrets[source.name], start=start, end=end)
-        else:  # pragma: no cover - the config model admits no other kind
-            raise ConfigError(f"{cfg_path}: unknown kind {source.kind}")
-        res.issues[:0] = notes
-        failed = bool(critical([i for i in res.issues if i.code == "source_failed"]))
-        # A page holding a henkilötunnus never enters the page log: the state is not advanced,
-        # so the next collect fetches the corrected records again.
-        keep_state = not failed and not critical([i for i in res.issues if i.code == "henkilotunnus"])
-        fp = fingerprint(r.sha256 for r in res.raw)
-        changed = res.changed if source.kind in ("rest", "xapi") else fp != state.fingerprint
-        merged.sources.append(SourceOutcome(
-            name=source.name, kind=source.kind, entities=tuple(cfg.entities_of(source)),
-            changed=changed and not failed, full=not incremental, watermark=res.watermark,
-            fingerprint=fp, rows=dict(res.rows_read), requests=res.requests, failed=failed))
-        merged.issues.extend(res.issues)
-        merged.raw.extend(res.raw)
-        for e, n in res.rows_read.items():
-            merged.rows_read[e] = merged.rows_read.get(e, 0) + n
-        for e in cfg.entities_of(source):
-            if e in res.frames:
-                per_entity[e].append((source.name, res.frames[e]))
-        if keep_state:
-            new = SourceState(source.name, kind=source.kind, origin=_origin(source),
-                              watermark=res.watermark, fingerprint=fp)
-            merged.pending.append((new, res.pages if source.kind in ("rest", "xapi") else []))
-
-    for e, parts in per_entity.items():
-        if parts:
-            merged.frames[e] = _merge(parts)
-    merged.changed = any(s.changed for s in merged.sources)
+    plan = plan_collect(config_path, var_dir=var_dir, state_dir=state_dir, first_year=first_year,
+                        last_year=last_year, today=today)
+    secrets = {s.name: resolve_secret(s, plan.config_path, block_loader, environ)
+               for s in plan.config.sources}
+    results = [read_source(plan, s.name, secrets[s.name], full=full, session=session, sleep=sleep,
+                           clock=clock) for s in plan.config.sources]
+    merged = merge_sources(plan, results)
     if commit:
         merged.commit()
     return merged

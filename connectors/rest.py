@@ -19,22 +19,34 @@ person are those of the item it is in.
 
 How it behaves:
 
-- **Token**: the OAuth2 client-credentials grant (client id in the sources file, the secret from
-  the environment variable or Prefect block named under ``credentials``); fetched again shortly
-  before ``expires_in`` runs out, and once when the API answers 401.
+- **Token**: the OAuth2 client-credentials grant through authlib (client id in the sources file,
+  the secret from the environment variable or Prefect block named under ``credentials``;
+  ``token_auth`` ``basic``/``post`` = ``client_secret_basic``/``client_secret_post``); fetched
+  again shortly before ``expires_in`` runs out, and once when the API answers 401.
 - **Paging**: ``paging: next_link`` follows ``next`` (absolute or relative); ``paging: cursor``
   sends ``cursor=<next_cursor>``. It stops on an empty page, on a page shorter than the full
   pages before it, or when there is no next link/cursor; a total count is never trusted (only
   compared, with a warning when it differs). A next link seen twice or more than ``max_pages``
   pages is an error.
+- **Where requests go**: a next link, and a redirect, is followed only to the configured
+  origin (scheme, host and port of ``location``), and only over https except to 127.0.0.1,
+  localhost or ::1; one elsewhere ends the source with a permanent error and nothing — least
+  of all the token or the client secret — is sent there. Messages show URLs through
+  :func:`~connectors.base.safe_url` (no password, no secret-looking query parameter).
 - **Incremental**: with a watermark (the newest ``updated_at`` seen), only items changed since
   are asked for (``updated_since``, minus ``overlap_seconds``); they replace the earlier
   versions of the same ids.
-- **Failures**: 429 waits ``Retry-After`` (seconds or an HTTP date, at most
-  ``max_retry_after_seconds``); 5xx, connection errors, timeouts (explicit connect/read) and a
-  body that is not valid JSON (e.g. cut off) are tried again with exponential backoff, at most
-  ``max_tries`` times and ``max_seconds`` in all. What still fails is one critical issue naming
-  the URL and the page, never a traceback; the result is then refused as a whole.
+- **Failures**: one retry policy (tenacity, :class:`Http`): 429 waits ``Retry-After`` (seconds
+  or an HTTP date; longer than ``max_retry_after_seconds`` is an error at once); 5xx,
+  connection errors, timeouts (explicit connect/read) and a body that is not valid JSON (e.g.
+  cut off) are tried again with exponential backoff from ``backoff_seconds`` up to
+  ``backoff_max_seconds``; at most ``max_tries`` tries, and no wait that would pass the fetch's
+  ``max_seconds``. What still fails is one critical ``source_failed`` issue naming the URL and
+  the page, never a traceback, and ``transient`` when trying later may help (5xx, 429,
+  timeouts, connection, time limit; not 401/403/other 4xx, a wrong shape or a foreign link);
+  the result is then refused as a whole.
+- **Henkilötunnus**: every page kept is scanned in its parsed JSON strings (values and keys),
+  so an escape such as ``\\u002d`` for the hyphen hides nothing.
 
 Raw bytes: one :class:`~connectors.files.RawFile` per page of the page log (see
 :mod:`osaava.source_state`), exactly as received.
@@ -43,22 +55,27 @@ Raw bytes: one :class:`~connectors.files.RawFile` per page of the page log (see
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-from urllib.parse import urljoin
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from authlib.integrations.requests_client import OAuth2Session, OAuthError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from urllib3.exceptions import InvalidHeader
+from urllib3.util import Retry
 
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
-from connectors.files import RawFile
+from connectors.base import RawFile, safe_url
 from osaava import jsonlimits
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import DISCUSSIONS, ENTITIES, NEEDS
-from osaava.sources import HttpOptions, RestSource
+from osaava.sources import HttpOptions, RestSource, is_loopback
+
+T = TypeVar("T")
 
 # The default JSON shape: vendor field → canonical column. Checked against the schema below.
 DEFAULT_FIELDS: dict[str, dict[str, str]] = {
@@ -85,36 +102,98 @@ USER_AGENT = "osaava-connector/1"
 
 
 class FetchError(Exception):
-    """A source could not be read; the message is for the user (URL, page, what happened)."""
+    """A source could not be read; the message is for the user (URL, page, what happened).
+    ``transient``: trying again later may help (5xx, 429, timeouts, a lost connection, the
+    fetch's time limit); a refused password, another 4xx, an answer of the wrong shape or a
+    link to another origin are not."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+
+class _TryAgain(Exception):
+    """One try failed in a way the next try may not (5xx, 429, connection, timeout, bad JSON).
+    ``final`` is the message once the tries are used up (``{tries}`` becomes their number);
+    ``retry_after`` the wait a 429 asked for."""
+
+    def __init__(self, final: str, *, transient: bool = True, retry_after: float | None = None):
+        super().__init__(final)
+        self.final = final
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+# ---------------------------------------------------------------------------------------------
+# Where requests may go
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the port made explicit for http and https."""
+    p = urlsplit(url)
+    try:
+        port = p.port
+    except ValueError:
+        port = -1
+    if port is None:
+        port = {"http": 80, "https": 443}.get(p.scheme.lower())
+    return p.scheme.lower(), (p.hostname or "").lower(), port
+
+
+def origin_text(url: str) -> str:
+    scheme, host, port = origin_of(url)
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{port}"
+
+
+def check_secure(url: str, what: str) -> None:
+    """Credentials go over https only, or plain http to this machine."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "https" or (scheme == "http" and is_loopback(url)):
+        return
+    raise FetchError(f"{what}: {safe_url(url)} is not an https URL; not requested (plain http is "
+                     f"used only to 127.0.0.1, localhost or ::1)")
+
+
+def check_link(link: str, origin_url: str, what: str, kind: str = "next link") -> None:
+    """A link of an answer is followed only to the configured origin (scheme, host and port)
+    and only over https (or plain http to this machine); otherwise :class:`FetchError`
+    (permanent) and nothing, least of all a credential, is sent there."""
+    if origin_of(link) != origin_of(origin_url):
+        raise FetchError(f"{what}: the {kind} leads to {safe_url(link)}, outside the configured "
+                         f"origin {origin_text(origin_url)}; not followed, and no credentials "
+                         f"were sent to it")
+    check_secure(link, what)
 
 
 # ---------------------------------------------------------------------------------------------
 # HTTP with bounded retries (shared with the xAPI connector)
 
+#: Same-origin redirects of a GET followed per request (another origin is refused).
+MAX_REDIRECTS = 5
+_RETRY_AFTER = Retry()  # urllib3's Retry-After reader: delta-seconds or an HTTP date
 
-def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """The wait a ``Retry-After`` header asks for: delta-seconds or an HTTP date; ``None`` when
-    absent or unreadable."""
+
+def retry_after(response: requests.Response) -> float | None:
+    """The wait a response's ``Retry-After`` asks for (seconds or an HTTP date, read by
+    urllib3); ``None`` when absent or unreadable."""
+    value = response.headers.get("Retry-After")
     if value is None:
         return None
-    value = value.strip()
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return float(_RETRY_AFTER.parse_retry_after(value))
+    except InvalidHeader:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 class Http:
-    """Bounded HTTP for one fetch: every request has explicit connect/read timeouts, at most
-    ``max_tries`` tries, and the whole fetch at most ``max_seconds``."""
+    """Bounded HTTP for one fetch: every request has explicit connect/read timeouts; one retry
+    policy (tenacity) tries a request at most ``max_tries`` times and never past the fetch's
+    ``max_seconds`` deadline. Retried: connection errors, timeouts, a cut body, 5xx, 429 and
+    an answer that is not valid JSON. The wait is the 429's ``Retry-After`` when it gives one
+    (more than ``max_retry_after_seconds`` is an error at once), else exponential backoff from
+    ``backoff_seconds`` doubling up to ``backoff_max_seconds``. ``sleep`` and ``clock`` are
+    seams for tests; ``waits`` records what was waited for."""
 
     def __init__(self, opts: HttpOptions, session: requests.Session | None = None,
                  sleep: Callable[[float], None] = time.sleep,
@@ -126,100 +205,150 @@ class Http:
         self.clock = clock
         self.deadline = clock() + opts.max_seconds
         self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self.timeout = (opts.timeout.connect, opts.timeout.read)
         self.requests = 0
-        self.waits: list[tuple[str, float]] = []  # (reason, seconds): what the fetch waited for
+        self.waits: list[float] = []  # seconds waited between tries
+        self._backoff = wait_exponential(multiplier=opts.backoff_seconds, min=0,
+                                         max=opts.backoff_max_seconds)
 
     def close(self) -> None:
         if self._own_session:
             self.session.close()
 
-    def _wait(self, reason: str, seconds: float, what: str) -> None:
-        left = self.deadline - self.clock()
-        if seconds > left:
-            raise FetchError(f"{what}: gave up, the fetch would run over its limit of "
-                             f"{self.opts.max_seconds:g} s (max_seconds)")
-        self.waits.append((reason, seconds))
+    # -- the retry policy ---------------------------------------------------------------------
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _TryAgain) and exc.retry_after is not None:
+            return exc.retry_after
+        return self._backoff(state)
+
+    def _sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
         if seconds > 0:
             self.sleep(seconds)
 
-    def _backoff(self, tries: int) -> float:
-        return min(self.opts.backoff_seconds * (2 ** (tries - 1)), self.opts.backoff_max_seconds)
+    def check_deadline(self, what: str) -> None:
+        if self.clock() > self.deadline:
+            raise FetchError(f"{what}: gave up, the fetch ran over its limit of "
+                             f"{self.opts.max_seconds:g} s (max_seconds)", transient=True)
 
-    def request(self, method: str, url: str, what: str, *, params: Mapping[str, Any] | None = None,
-                data: Mapping[str, Any] | None = None, auth: Any = None,
-                headers: Callable[[], Mapping[str, str]] | None = None,
-                on_401: Callable[[], None] | None = None) -> tuple[requests.Response, bytes, Any]:
-        """One request, parsed as JSON, retried as the module docstring says. ``what`` names it
-        in messages (e.g. "page 3 of https://…"). Returns the response, its bytes and the JSON."""
-        tries = 0
-        limited = 0
-        refreshed = False
-        while True:
-            if self.clock() > self.deadline:
-                raise FetchError(f"{what}: gave up, the fetch ran over its limit of "
-                                 f"{self.opts.max_seconds:g} s (max_seconds)")
-            tries += 1
-            hdrs = {**self.headers, **(headers() if headers else {})}
+    def run(self, what: str, attempt: Callable[[], T]) -> T:
+        """``attempt()`` under the retry policy; what still fails is a :class:`FetchError`
+        whose message starts with ``what``."""
+        over: list[bool] = []
+
+        def past_deadline(state: RetryCallState) -> bool:
+            if self.clock() + state.upcoming_sleep > self.deadline:
+                over.append(True)
+                return True
+            return False
+
+        def give_up(state: RetryCallState) -> NoReturn:
+            exc = state.outcome.exception() if state.outcome else None
+            assert isinstance(exc, _TryAgain)
+            last = exc.final.replace("{tries}", str(state.attempt_number))
+            if over:
+                raise FetchError(f"{what}: gave up, the next try would run over the fetch's limit "
+                                 f"of {self.opts.max_seconds:g} s (max_seconds); {last}",
+                                 transient=True)
+            raise FetchError(f"{what}: {last}", transient=exc.transient)
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_TryAgain),
+            wait=self._wait,
+            stop=stop_after_attempt(self.opts.max_tries) | past_deadline,
+            sleep=self._sleep,
+            retry_error_callback=give_up,
+        )
+        return retrying(attempt)
+
+    # -- one exchange -------------------------------------------------------------------------
+
+    def check_status(self, r: requests.Response, what: str,
+                     refused: str = "check the client id and the secret its credentials name") -> None:
+        """Raise for an answer that is not 2xx: :class:`_TryAgain` for 429 and 5xx,
+        :class:`FetchError` (permanent) for the rest."""
+        status = r.status_code
+        reason = f" {r.reason}" if r.reason else ""
+        if status == 429:
+            wait = retry_after(r)
+            if wait is not None and wait > self.opts.max_retry_after_seconds:
+                raise FetchError(f"{what}: the server asks to wait {wait:g} s (HTTP 429 "
+                                 f"Retry-After), more than max_retry_after_seconds "
+                                 f"{self.opts.max_retry_after_seconds:g}", transient=True)
+            raise _TryAgain("still rate-limited (HTTP 429) after {tries} tries", retry_after=wait)
+        if status >= 500:
+            raise _TryAgain(f"the server kept failing (HTTP {status}{reason}) after {{tries}} tries")
+        if status in (401, 403):
+            raise FetchError(f"{what}: access refused (HTTP {status}): {refused}")
+        if 300 <= status < 400:
+            raise FetchError(f"{what}: unexpected answer HTTP {status}{reason} (a redirect, not "
+                             f"followed)")
+        if not 200 <= status < 300:
+            raise FetchError(f"{what}: unexpected answer HTTP {status}{reason}")
+
+    def send(self, method: str, url: str, what: str, *, params: Mapping[str, Any] | None = None,
+             auth: Any = None, headers: Mapping[str, str] | None = None) -> requests.Response:
+        """One request, its body read, redirects followed only within the URL's own origin.
+        Connection trouble is :class:`_TryAgain`; no status is judged here."""
+        check_secure(url, what)
+        hdrs = {**self.headers, **(headers or {})}
+        origin = url
+        for _ in range(MAX_REDIRECTS + 1):
             try:
                 self.requests += 1
-                r = self.session.request(method, url, params=params, data=data, auth=auth,
-                                         headers=hdrs, stream=True,
-                                         timeout=(self.opts.timeout.connect, self.opts.timeout.read))
-                body = _read_body(r, what)  # reading the body can fail too (a cut connection)
+                r = self.session.request(method, url, params=params, auth=auth, headers=hdrs,
+                                         timeout=self.timeout, allow_redirects=False, stream=True)
+                # reading the body can fail too (a cut connection); at most MAX_BODY_BYTES
+                r._content, r._content_consumed = _read_body(r, what), True
             except (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError) as e:
-                if tries >= self.opts.max_tries:
-                    raise FetchError(f"{what}: no answer after {tries} tries ({_reason(e)})") from None
-                self._wait("connection", self._backoff(tries), what)
-                continue
+                raise _TryAgain(f"no answer after {{tries}} tries ({_reason(e)})") from None
             except requests.RequestException as e:
                 raise FetchError(f"{what}: the request failed ({type(e).__name__})") from None
-            status = r.status_code
-            if status == 401 and on_401 is not None and not refreshed:
+            if not (r.is_redirect and method == "GET"):
+                return r
+            target = urljoin(r.url, r.headers["Location"])
+            check_link(target, origin, what, kind=f"redirect (HTTP {r.status_code})")
+            url, params = target, None
+        raise FetchError(f"{what}: more than {MAX_REDIRECTS} redirects; stopped")
+
+    def request(self, method: str, url: str, what: str, *, params: Mapping[str, Any] | None = None,
+                auth: Any = None, headers: Callable[[], Mapping[str, str]] | None = None,
+                on_401: Callable[[], None] | None = None) -> tuple[requests.Response, bytes, Any]:
+        """One request, parsed as JSON, under the retry policy. ``what`` names it in messages
+        (e.g. "page 3 of https://…"); ``on_401`` is called once when the server answers 401
+        (a new token), and the request is made again at once. Returns the response, its bytes
+        and the JSON."""
+        refreshed = False
+
+        def attempt() -> tuple[requests.Response, bytes, Any]:
+            nonlocal refreshed
+            self.check_deadline(what)
+            r = self.send(method, url, what, params=params, auth=auth,
+                          headers=headers() if headers else None)
+            if r.status_code == 401 and on_401 is not None and not refreshed:
                 refreshed = True
-                tries -= 1
                 on_401()
-                continue
-            if status == 429:
-                limited += 1
-                wait = retry_after_seconds(r.headers.get("Retry-After"))
-                if wait is None:
-                    wait = self._backoff(limited)
-                if wait > self.opts.max_retry_after_seconds:
-                    raise FetchError(f"{what}: the server asks to wait {wait:g} s (HTTP 429 "
-                                     f"Retry-After), more than max_retry_after_seconds "
-                                     f"{self.opts.max_retry_after_seconds:g}")
-                if limited > self.opts.max_tries:
-                    raise FetchError(f"{what}: still rate-limited (HTTP 429) after {limited} waits")
-                tries -= 1
-                self._wait("429", wait, what)
-                continue
-            if status >= 500:
-                if tries >= self.opts.max_tries:
-                    raise FetchError(f"{what}: the server kept failing (HTTP {status} "
-                                     f"{r.reason or ''}) after {tries} tries".replace(" )", ")"))
-                self._wait(str(status), self._backoff(tries), what)
-                continue
-            if status in (401, 403):
-                raise FetchError(f"{what}: access refused (HTTP {status}): check the client id "
-                                 f"and the secret its credentials name")
-            if not 200 <= status < 300:
-                raise FetchError(f"{what}: unexpected answer HTTP {status} {r.reason or ''}".strip())
+                r = self.send(method, url, what, params=params, auth=auth,
+                              headers=headers() if headers else None)
+            self.check_status(r, what)
+            body = r.content
             try:
                 doc = jsonlimits.loads(body)
             except jsonlimits.JsonTooDeep as e:
                 raise FetchError(f"{what}: the answer is refused: {e}; the source must send "
                                  f"plain records") from None
             except ValueError as e:
-                if tries >= self.opts.max_tries:
-                    pos = getattr(e, "pos", None)
-                    where = f" at byte {pos} of {len(body)}" if pos is not None else ""
-                    raise FetchError(f"{what}: the answer is not valid JSON{where} "
-                                     f"({getattr(e, 'msg', type(e).__name__)}); it may have been "
-                                     f"cut off — tried {tries} times") from None
-                self._wait("invalid JSON", self._backoff(tries), what)
-                continue
+                pos = getattr(e, "pos", None)
+                where = f" at byte {pos} of {len(body)}" if pos is not None else ""
+                raise _TryAgain(f"the answer is not valid JSON{where} "
+                                f"({getattr(e, 'msg', type(e).__name__)}); it may have been cut "
+                                f"off — tried {{tries}} times", transient=False) from None
             return r, body, doc
+
+        return self.run(what, attempt)
 
 
 def _read_body(r: requests.Response, what: str) -> bytes:
@@ -255,9 +384,19 @@ def _reason(e: Exception) -> str:
     return "connection refused or lost"
 
 
-def page_url(url: str, params: Mapping[str, Any] | None) -> str:
-    """The URL as requested (for messages)."""
+def scrub(text: str, secret: str | None) -> str:
+    """A message as an issue may carry it: no henkilötunnus, and never the secret itself (a
+    server may echo it back)."""
+    text = mask_hetu(text)
+    if secret and len(secret) >= 4:
+        text = text.replace(secret, "***")
+    return text
+
+
+def full_url(url: str, params: Mapping[str, Any] | None) -> str:
+    """The URL as requested (compared, never shown: messages show it through ``safe_url``)."""
     return requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,50 +404,79 @@ def page_url(url: str, params: Mapping[str, Any] | None) -> str:
 
 
 class ClientCredentials:
-    """An OAuth2 access token from the client-credentials grant (RFC 6749 4.4)."""
+    """An OAuth2 access token from the client-credentials grant (RFC 6749 4.4), through
+    authlib's ``OAuth2Session``: it builds the grant, authenticates the client
+    (``client_secret_basic`` or ``client_secret_post`` per ``token_auth``) and reads the token
+    answer and OAuth error answers. The token request runs under :class:`Http`'s retry policy
+    and time limit. *When* to fetch a token again is decided here, on the fetch's ``clock``
+    (a test seam; authlib's own expiry check reads the wall clock): ``TOKEN_SKEW_SECONDS``
+    before ``expires_in`` runs out, and once when the API answers 401."""
 
     def __init__(self, http: Http, token_url: str, client_id: str, secret: str, scope: str | None,
                  style: str = "basic"):
         self.http = http
         self.token_url = token_url
-        self.client_id = client_id
-        self._secret = secret
-        self.scope = scope
-        self.style = style
+        self.what = f"the token endpoint {safe_url(token_url)}"
+        self.oauth = OAuth2Session(
+            client_id, secret, scope=scope,
+            token_endpoint_auth_method="client_secret_basic" if style == "basic" else "client_secret_post")
+        self.oauth.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.oauth.register_compliance_hook("access_token_response", self._judge)
         self._token: str | None = None
         self._expires: float | None = None
         self.fetched = 0
+
+    def close(self) -> None:
+        self.oauth.close()
 
     def header(self) -> dict[str, str]:
         if self._token is None or (self._expires is not None and self.http.clock() >= self._expires):
             self.refresh()
         return {"Authorization": f"Bearer {self._token}"}
 
-    def refresh(self) -> None:
-        data = {"grant_type": "client_credentials"}
-        if self.scope:
-            data["scope"] = self.scope
-        auth = None
-        if self.style == "basic":
-            auth = (self.client_id, self._secret)
-        else:
-            data.update(client_id=self.client_id, client_secret=self._secret)
-        what = f"the token endpoint {self.token_url}"
+    def _judge(self, resp: requests.Response) -> requests.Response:
+        """authlib's hook on the token answer, before it is read: the status as for any request."""
+        self.http.check_status(resp, self.what,
+                               refused="check client_id and the secret named under credentials")
+        return resp
+
+    def _attempt(self) -> tuple[Any, float]:
+        self.http.check_deadline(self.what)
+        check_secure(self.token_url, self.what)
         now = self.http.clock()
+        self.http.requests += 1
         try:
-            _, _, doc = self.http.request("POST", self.token_url, what, data=data, auth=auth)
-        except FetchError as e:
-            msg = str(e).replace("check the client id and the secret its credentials name",
-                                 "check client_id and the secret named under credentials")
-            raise FetchError(msg) from None
-        token = doc.get("access_token") if isinstance(doc, dict) else None
-        if not isinstance(token, str) or not token:
-            raise FetchError(f"{what}: the answer has no access_token")
-        self._token = token
+            token = self.oauth.fetch_token(self.token_url, grant_type="client_credentials",
+                                           timeout=self.http.timeout, allow_redirects=False)
+        except (requests.ConnectionError, requests.Timeout,
+                requests.exceptions.ChunkedEncodingError) as e:
+            raise _TryAgain(f"no answer after {{tries}} tries ({_reason(e)})") from None
+        except OAuthError as e:
+            raise FetchError(f"{self.what}: the token was refused ({e.error}"
+                             + (f": {e.description}" if e.description else "") + ")") from None
+        except UnicodeError:  # basic authentication carries Latin-1 only
+            raise FetchError(f"{self.what}: the client id or secret has characters that HTTP basic "
+                             f"authentication cannot carry (not Latin-1); use token_auth: post"
+                             ) from None
+        except ValueError:  # not a JSON object (e.g. cut off)
+            raise _TryAgain("the answer is not a JSON object; it may have been cut off — tried "
+                            "{tries} times", transient=False) from None
+        except requests.RequestException as e:
+            raise FetchError(f"{self.what}: the request failed ({type(e).__name__})") from None
+        return token, now
+
+    def refresh(self) -> None:
+        token, now = self.http.run(self.what, self._attempt)
+        access = token.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise FetchError(f"{self.what}: the answer has no access_token")
+        kind = str(token.get("token_type") or "bearer")
+        if kind.lower() != "bearer":
+            raise FetchError(f"{self.what}: the token type is {kind!r}, not Bearer")
+        self._token = access
         self.fetched += 1
-        exp = doc.get("expires_in")
         try:
-            exp = float(exp) if exp is not None else None
+            exp = float(token["expires_in"]) if token.get("expires_in") is not None else None
         except (TypeError, ValueError):
             exp = None
         self._expires = None if exp is None else now + max(exp - TOKEN_SKEW_SECONDS, exp / 2)
@@ -427,6 +595,11 @@ def list_url(source: RestSource) -> str:
     return urljoin(base, source.path.lstrip("/"))
 
 
+def shown_url(source: RestSource) -> str:
+    """The listing's URL as messages show it (without credentials)."""
+    return safe_url(list_url(source))
+
+
 def fetch_pages(source: RestSource, http: Http, auth: ClientCredentials,
                 updated_since: str | None) -> tuple[list[bytes], list[Issue]]:
     """Every page of one listing, as received. Raises :class:`FetchError`."""
@@ -444,11 +617,12 @@ def fetch_pages(source: RestSource, http: Http, auth: ClientCredentials,
     count = 0
     total = None
     for n in range(1, source.max_pages + 1):
-        shown = page_url(url, params)
-        if shown in seen:
-            raise FetchError(f"page {n} of {list_url(source)}: the API sent the same next page "
+        asked = full_url(url, params)
+        shown = safe_url(asked)
+        if asked in seen:
+            raise FetchError(f"page {n} of {shown_url(source)}: the API sent the same next page "
                              f"({shown}) again; stopped")
-        seen.add(shown)
+        seen.add(asked)
         what = f"page {n} of {shown}"
         _, body, doc = http.request("GET", url, what, params=params, headers=auth.header,
                                     on_401=auth.refresh)
@@ -464,17 +638,19 @@ def fetch_pages(source: RestSource, http: Http, auth: ClientCredentials,
             nxt = doc.get(source.next_field)
             if not nxt or not isinstance(nxt, str):
                 break
-            url, params = urljoin(url, nxt), None
+            link = urljoin(url, nxt)
+            check_link(link, list_url(source), what)
+            url, params = link, None
         else:
             cur = doc.get(source.cursor_field)
             if cur is None or cur == "":
                 break
             params = {**first, source.cursor_param: cur}
     else:
-        raise FetchError(f"{list_url(source)}: more than max_pages = {source.max_pages} pages; "
+        raise FetchError(f"{shown_url(source)}: more than max_pages = {source.max_pages} pages; "
                          f"stopped (raise max_pages if the listing is really that long)")
     if total is not None and total != count:
-        issues.append(Issue("warning", "total_mismatch", f"{source.name} ({list_url(source)})",
+        issues.append(Issue("warning", "total_mismatch", f"{source.name} ({shown_url(source)})",
                             f"the API said {total} items in all but {count} came in the pages",
                             "Collect again later; if it persists, tell the API's vendor."))
     return pages, issues
@@ -491,6 +667,7 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
     """
     res = SourceRead(source=source.name)
     http = Http(source, session=session, sleep=sleep, clock=clock)
+    auth: ClientCredentials | None = None
     try:
         try:
             before = snapshot(source, previous_pages)
@@ -507,12 +684,15 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
         new_pages, fetch_issues = fetch_pages(source, http, auth, since)
     except FetchError as e:
         res.requests = http.requests
-        res.issues.append(Issue("critical", "source_failed", f"{source.name} ({list_url(source)})",
-                                mask_hetu(str(e)),
+        res.transient = e.transient
+        res.issues.append(Issue("critical", "source_failed", f"{source.name} ({shown_url(source)})",
+                                scrub(str(e), secret),
                                 "Nothing of this source was used. Check that the API answers and "
                                 "the credentials are valid, then collect again."))
         return res
     finally:
+        if auth is not None:
+            auth.close()
         http.close()
     res.requests = http.requests
     res.issues.extend(fetch_issues)
@@ -521,13 +701,13 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
     res.changed = after != before or not previous_pages
     res.new_pages = new_pages if res.changed else []
     res.pages = [*previous_pages, *res.new_pages]
-    hetu = scan_pages(res.new_pages, f"{source.name} ({list_url(source)})")
+    hetu = scan_pages(res.new_pages, f"{source.name} ({shown_url(source)})")
     if hetu is not None:
         res.issues.append(hetu)
     mark, unreadable = watermark_of(source, after)
     res.watermark = mark
     if unreadable:
-        res.issues.append(Issue("warning", "no_updated_at", f"{source.name} ({list_url(source)})",
+        res.issues.append(Issue("warning", "no_updated_at", f"{source.name} ({shown_url(source)})",
                                 f"{unreadable} item(s) have no readable {source.updated_field}",
                                 "Every collect fetches the whole listing until the API gives "
                                 "each item an ISO 8601 change time."))
@@ -543,3 +723,19 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
     res.raw = [RawFile("discussions", f"{source.name}-page-{i:04d}.json", data, sha256(data))
                for i, data in enumerate(res.pages, start=1)]
     return res
+
+
+class RestConnector:
+    """:class:`connectors.base.Connector` of the goal-discussion REST API."""
+
+    kind = "rest"
+    incremental = True
+
+    def origin(self, source: RestSource) -> str:
+        return shown_url(source)
+
+    def read(self, source: RestSource, secret: str | None, state, previous_pages: Sequence[bytes],
+             ctx) -> SourceRead:
+        return read_rest(source, secret or "", updated_since=state.watermark if previous_pages else None,
+                         previous_pages=previous_pages, session=ctx.session, sleep=ctx.sleep,
+                         clock=ctx.clock)

@@ -26,6 +26,7 @@ source, the entity and the database's own one-line reason — never a password, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -33,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from connectors import CsvWriter, SourceRead, canonical_frame, merge_issues, record_texts, sha256
-from connectors.files import RawFile
+from connectors.base import RawFile, safe_url
 from osaava.issues import Issue, mask_hetu
 from osaava.schema import ENTITIES, Entity
 from osaava.sources import SqlQuery, SqlSource
@@ -54,7 +55,7 @@ def engine_for(source: SqlSource, secret: str | None) -> sa.Engine:
 
 def where(source: SqlSource) -> str:
     """The source without credentials, for messages."""
-    return f"{source.name} ({sa.engine.make_url(source.location).render_as_string(hide_password=True)})"
+    return f"{source.name} ({safe_url(source.location)})"
 
 
 def statement(q: SqlQuery, vendor_columns: list[str]) -> tuple[sa.TextClause | sa.Select, set[str]]:
@@ -80,9 +81,14 @@ def statement(q: SqlQuery, vendor_columns: list[str]) -> tuple[sa.TextClause | s
     return sel, used
 
 
-def _db_reason(e: Exception) -> str:
+def _db_reason(e: Exception, secret: str | None = None) -> str:
+    """The database's own one-line reason, without a henkilötunnus, the password or a URL's
+    credentials (a driver may quote its connection string)."""
     orig = getattr(e, "orig", None) or e
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    text = re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S+", lambda m: safe_url(m.group(0)), text)
+    if secret and len(secret) >= 4:
+        text = text.replace(secret, "***")
     return mask_hetu(text)[:300]
 
 
@@ -173,9 +179,10 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
         try:
             conn = eng.connect()
         except (DBAPIError, SQLAlchemyError) as e:
+            res.transient = True
             res.issues.append(Issue(
                 "critical", "source_failed", where(source),
-                "the database does not answer: " + _db_reason(e),
+                "the database does not answer: " + _db_reason(e, secret),
                 "Nothing of this source was used. Check that the database is up and the "
                 "credentials are valid, then collect again."))
             return res
@@ -186,7 +193,7 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
                 except (DBAPIError, SQLAlchemyError) as e:
                     res.issues.append(Issue(
                         "critical", "source_failed", f"{source.name}:{ENTITIES[ent].file}",
-                        "the query failed: " + _db_reason(e),
+                        "the query failed: " + _db_reason(e, secret),
                         "Nothing of this source was used. Check the query or view in the sources "
                         "file, then collect again."))
                     res.frames = {}
@@ -195,3 +202,17 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
         if own:
             eng.dispose()
     return res
+
+
+class SqlConnector:
+    """:class:`connectors.base.Connector` of the payroll database (read whole for the years)."""
+
+    kind = "sql"
+    incremental = False
+
+    def origin(self, source: SqlSource) -> str:
+        return safe_url(source.location)
+
+    def read(self, source: SqlSource, secret: str | None, state, previous_pages, ctx) -> SourceRead:
+        start, end = year_range(source, ctx.first_year, ctx.last_year, ctx.today)
+        return read_sql(source, secret, start=start, end=end)

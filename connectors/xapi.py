@@ -3,8 +3,11 @@
 Reads ``GET {location}/statements[?since=…&limit=…]`` with ``X-Experience-API-Version: 1.0.3``
 and HTTP basic auth (user in the sources file, password from the environment variable or
 Prefect block its ``credentials`` name), following ``more`` links (relative to the LRS root)
-until an empty or short page or no ``more`` — at most ``max_pages`` pages. Retries, timeouts,
-429 and invalid JSON are handled as in :mod:`connectors.rest`.
+until an empty or short page or no ``more`` — at most ``max_pages`` pages. A ``more`` link (or
+a redirect) to another origin than ``location``'s is refused and gets no password, as in
+:mod:`connectors.rest`; retries, timeouts, 429 and invalid JSON are handled by its :class:`Http`
+too. Every page kept (the first page of a fetch that found nothing new included) is scanned
+for a henkilötunnus in its parsed strings.
 
 The verb is filtered **on the client side**: ralph's file-system backend answers a ``verb=``
 filter with an empty list. Statements with one of the configured ``verbs`` (default
@@ -46,9 +49,9 @@ import requests
 
 from connectors import (SourceRead, canonical_frame, empty_frame, record_texts, scan_pages, sha256,
                         state_reset_issue)
-from connectors.files import RawFile
-from connectors.rest import FetchError, Http, page_url, parse_time
-from osaava.issues import Issue, mask_hetu
+from connectors.base import RawFile, safe_url
+from connectors.rest import FetchError, Http, check_link, full_url, parse_time, scrub
+from osaava.issues import Issue
 from osaava.schema import TRAININGS
 from osaava.sources import XapiSource
 
@@ -79,6 +82,11 @@ def statements_url(source: XapiSource) -> str:
     return source.location.rstrip("/") + "/statements"
 
 
+def shown_url(source: XapiSource) -> str:
+    """The statements URL as messages show it (without credentials)."""
+    return safe_url(statements_url(source))
+
+
 def _root(url: str) -> str:
     p = urlsplit(url)
     return f"{p.scheme}://{p.netloc}/"
@@ -97,11 +105,12 @@ def fetch_pages(source: XapiSource, http: Http, auth: tuple[str, str], since: st
     full = 0
     headers = {"X-Experience-API-Version": source.version}
     for n in range(1, source.max_pages + 1):
-        shown = page_url(url, params)
-        if shown in seen:
-            raise FetchError(f"page {n} of {statements_url(source)}: the LRS sent the same more "
+        asked = full_url(url, params)
+        shown = safe_url(asked)
+        if asked in seen:
+            raise FetchError(f"page {n} of {shown_url(source)}: the LRS sent the same more "
                              f"link ({shown}) again; stopped")
-        seen.add(shown)
+        seen.add(asked)
         what = f"page {n} of {shown}"
         _, body, doc = http.request("GET", url, what, params=params, auth=auth,
                                     headers=lambda: headers)
@@ -116,9 +125,11 @@ def fetch_pages(source: XapiSource, http: Http, auth: tuple[str, str], since: st
         more = doc.get("more")
         if not more or not isinstance(more, str):
             break
-        url, params = urljoin(_root(statements_url(source)), more), None
+        link = urljoin(_root(statements_url(source)), more)
+        check_link(link, statements_url(source), what, kind="more link")
+        url, params = link, None
     else:
-        raise FetchError(f"{statements_url(source)}: more than max_pages = {source.max_pages} "
+        raise FetchError(f"{shown_url(source)}: more than max_pages = {source.max_pages} "
                          f"pages; stopped")
     return pages
 
@@ -288,8 +299,9 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
         fetched = fetch_pages(source, http, (source.username, secret), asked)
     except FetchError as e:
         res.requests = http.requests
-        res.issues.append(Issue("critical", "source_failed", f"{source.name} ({statements_url(source)})",
-                                mask_hetu(str(e)),
+        res.transient = e.transient
+        res.issues.append(Issue("critical", "source_failed", f"{source.name} ({shown_url(source)})",
+                                scrub(str(e), secret),
                                 "Nothing of this source was used. Check that the LRS answers and "
                                 "the credentials are valid, then collect again."))
         return res
@@ -300,10 +312,12 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
     # (statements are immutable): unchanged data gives the same page log and the same bytes.
     kept = [p for p in fetched
             if any(_relevant(source, s) and str(s.get("id")) not in known for s in statements_of([p]))]
+    # A first fetch with nothing relevant still keeps its first page (the data is "none").
     res.changed = bool(kept) or not previous_pages
-    res.new_pages = kept
-    res.pages = [*previous_pages, *kept] if previous_pages or kept else fetched[:1]
-    hetu = scan_pages(kept, f"{source.name} ({statements_url(source)})")
+    res.new_pages = kept if kept or previous_pages else fetched[:1]
+    res.pages = [*previous_pages, *res.new_pages]
+    # every page kept by this fetch is scanned, that first page included
+    hetu = scan_pages(res.new_pages, f"{source.name} ({shown_url(source)})")
     if hetu is not None:
         res.issues.append(hetu)
     res.watermark = watermark_of(source, fetched, since)
@@ -315,3 +329,19 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
     res.raw = [RawFile("trainings", f"{source.name}-page-{i:04d}.json", data, sha256(data))
                for i, data in enumerate(res.pages, start=1)]
     return res
+
+
+class XapiConnector:
+    """:class:`connectors.base.Connector` of an xAPI learning record store."""
+
+    kind = "xapi"
+    incremental = True
+
+    def origin(self, source: XapiSource) -> str:
+        return safe_url(source.location)
+
+    def read(self, source: XapiSource, secret: str | None, state, previous_pages: Sequence[bytes],
+             ctx) -> SourceRead:
+        return read_xapi(source, secret or "", since=state.watermark if previous_pages else None,
+                         previous_pages=previous_pages, session=ctx.session, sleep=ctx.sleep,
+                         clock=ctx.clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from prefect.input import RunInput
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from osaava.confine import confined
 
@@ -15,54 +15,81 @@ Group = Literal["committee", "hr", "management"]
 
 
 class CollectParams(BaseModel):
-    input_dir: str = Field(
-        "var/export",
-        title="Export folder",
-        description="Folder of the HR system's export files (CSV or one XLSX). On the server: "
-        "where the HR systems drop their files.",
+    sources_file: str | None = Field(
+        None,
+        title="Lähteet / Källor",
+        description="Lähdetiedosto (YAML), joka kertoo mistä järjestelmistä tiedot haetaan. Tyhjä: "
+        "asennuksen oma (OSAAVA_SOURCES), muuten vientikansio alla. / Källfilen (YAML) som anger "
+        "vilka system uppgifterna hämtas från. Tom: installationens egen (OSAAVA_SOURCES), "
+        "annars exportmappen nedan.",
+    )
+    input_dir: str | None = Field(
+        None,
+        title="Vientikansio / Exportmapp",
+        description="Kansio, johon henkilöstöjärjestelmät tuovat vientitiedostot (CSV tai yksi "
+        "XLSX), kun lähdetiedostoa ei ole. Tyhjä: var/export. / Mappen dit personalsystemen "
+        "lämnar exportfilerna (CSV eller en XLSX) när det inte finns någon källfil. Tom: var/export.",
     )
 
-    @field_validator("input_dir")
+
+    @field_validator("sources_file", "input_dir")
     @classmethod
-    def _inside_home(cls, v: str) -> str:
-        return confined(v, "input_dir")
+    def _inside_home(cls, v: str | None, info) -> str | None:
+        return None if v is None or not v.strip() else confined(v, info.field_name)
 
 
 class AnnualReportParams(BaseModel):
-    year: int | None = Field(
-        None, ge=2000, le=2100, title="Report year",
-        description="Year to report. Empty: the previous calendar year.",
+    year: int = Field(
+        0, ge=0, le=2100, title="Raporttivuosi / Rapportår",
+        description="Vuosi, jolta raportti tehdään. 0 = edellinen kalenterivuosi. Vuoden pitää "
+        "olla päättynyt ja aineiston pitää kattaa se. / Året som rapporten gäller. 0 = föregående "
+        "kalenderår. Året ska ha tagit slut och materialet ska täcka det.",
     )
     languages: list[Lang] = Field(
-        default_factory=lambda: ["fi", "sv"], title="Languages",
-        description="Language versions to write (Finnish, Swedish).",
+        default_factory=lambda: ["fi", "sv"], title="Kieliversiot / Språkversioner",
+        description="fi = suomi, sv = ruotsi. / fi = finska, sv = svenska.",
     )
     recipient_group: Group = Field(
-        "committee", title="Recipients",
-        description="Who receives the report after HR has approved it.",
+        "committee", title="Vastaanottajat / Mottagare",
+        description="Kenelle raportti lähetetään hyväksynnän jälkeen: committee = henkilöstöjaosto, "
+        "management = johtoryhmä, hr = henkilöstöhallinto (osoitteet vastaanottajatiedostossa). / "
+        "Vem rapporten skickas till efter godkännandet: committee = personalsektionen, "
+        "management = ledningsgruppen, hr = personalförvaltningen (adresserna i mottagarfilen).",
     )
     dry_run: bool = Field(
-        False, title="Dry run",
-        description="Write the report files only: no approval request, nothing is sent.",
+        False, title="Vain luonnos / Endast utkast",
+        description="Tee raporttitiedostot, mutta älä pyydä hyväksyntää äläkä lähetä mitään. / "
+        "Gör rapportfilerna men begär inget godkännande och skicka ingenting.",
     )
     resend: bool = Field(
-        False, title="Resend",
-        description="Send again to recipients who already received this same report.",
+        False, title="Lähetä uudelleen / Skicka igen",
+        description="Lähetä myös niille, jotka ovat jo saaneet täsmälleen tämän raportin. / "
+        "Skicka också till dem som redan har fått exakt denna rapport.",
     )
     approval_days: int = Field(
-        14, ge=1, le=90, title="Days to approve",
-        description="How long the run waits for HR's approval before it ends and tells HR.",
+        14, ge=1, le=90, title="Hyväksymisaika, päivää / Tid för godkännande, dagar",
+        description="Näin kauan ajo odottaa hyväksyntää; sen jälkeen se päättyy eikä mitään lähetetä. "
+        "/ Så länge väntar körningen på godkännande; sedan avslutas den och inget skickas.",
     )
-    out: str = Field("out", title="Output folder", description="Where the report files are written.")
-    batch_id: int | None = Field(
-        None, title="Batch",
-        description="Warehouse batch to report on. Empty: the latest batch.",
+    out: str = Field(
+        "", title="Kopio kansioon / Kopia till mappen",
+        description="Vapaaehtoinen (tyhjä = ei kopiota): kansio, johon raporttitiedostoista tehdään "
+        "kopio. Luonnos "
+        "tallentuu aina omaan kansioonsa (var/reports/vuosi/ajo). / Frivilligt (tomt = ingen kopia): "
+        "mapp dit en kopia "
+        "av rapportfilerna görs. Utkastet sparas alltid i en egen mapp (var/reports/år/körning).",
     )
+
+
+    @field_validator("out", mode="before")
+    @classmethod
+    def _no_copy(cls, v):
+        return "" if v is None else v
 
     @field_validator("out")
     @classmethod
     def _inside_home(cls, v: str) -> str:
-        return confined(v, "out")
+        return v if not v.strip() else confined(v, "out")
 
 
 class FollowUpParams(BaseModel):
@@ -85,10 +112,31 @@ class FollowUpParams(BaseModel):
         return confined(v, "out")
 
 
-class Approval(RunInput):
-    """HR's answer to a waiting annual report."""
+APPROVE = "Hyväksy ja lähetä / Godkänn och skicka"
+REJECT = "Hylkää / Avvisa"
+Decision = Literal["Hyväksy ja lähetä / Godkänn och skicka", "Hylkää / Avvisa"]
 
-    approve: bool = Field(False, title="Approve and send",
-                          description="On: the report is sent to the recipients. Off: rejected, nothing is sent.")
-    comment: str = Field("", title="Comment", description="Why, or what to fix (recorded with the run).",
-                         max_length=2000)
+
+class Approval(RunInput):
+    """HR's answer to a waiting annual report: a required choice, and a comment that is required
+    when the report is rejected (the server checks both before the run goes on)."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"decision": {"const": REJECT}}, "required": ["decision"]},
+        "then": {"properties": {"comment": {"minLength": 1, "pattern": "\\S"}},
+                 "required": ["comment"]},
+    })
+
+    decision: Decision = Field(
+        title="Päätös / Beslut",
+        description="Hyväksy ja lähetä: raportti lähetetään vastaanottajille sellaisena kuin se on "
+        "liitteenä HR:n sähköpostissa. Hylkää: mitään ei lähetetä. / Godkänn och skicka: rapporten "
+        "skickas till mottagarna sådan som den är bifogad i HR:s e-post. Avvisa: inget skickas.")
+    comment: str = Field(
+        "", title="Kommentti / Kommentar", max_length=2000,
+        description="Pakollinen, kun hylkäät: mitä pitää korjata (tallentuu ajon tietoihin). / "
+        "Obligatorisk när du avvisar: vad som ska rättas (sparas med körningen).")
+
+    @property
+    def approved(self) -> bool:
+        return self.decision == APPROVE

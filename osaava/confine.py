@@ -22,8 +22,10 @@ class OutsideHome(ValueError):
 
 
 def allowed_roots() -> list[Path]:
-    roots = [Path(os.environ.get("OSAAVA_HOME") or os.getcwd())]
-    roots += [Path(p) for p in os.environ.get("OSAAVA_ALLOWED_PATHS", "").split(os.pathsep) if p]
+    from osaava.settings import current
+
+    s = current()
+    roots = [Path(s.home)] + [Path(p) for p in s.allowed_paths.split(os.pathsep) if p]
     return [r.expanduser().resolve() for r in roots]
 
 

@@ -8,7 +8,8 @@ window left is between the server's "250" and the ledger's commit; a message re-
 has the same Message-ID, which mail clients show once.)
 
 Temporary SMTP trouble (4xx answers, refused or reset connections, time-outs) is retried with
-exponential backoff, a bounded number of times; a permanent answer (5xx) fails that recipient
+exponential backoff, a bounded number of times (tenacity, the retry library of the connectors
+too); a permanent answer (5xx) fails that recipient
 with a message naming them and the server's answer. No Prefect here: the task layer
 (``tasks/deliver.py``) turns a prefect-email block into :class:`SmtpSettings`.
 """
@@ -29,6 +30,7 @@ from email.utils import formatdate, parseaddr
 from typing import Literal
 
 import sqlalchemy as sa
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from osaava.warehouse import delivery
 
@@ -38,6 +40,18 @@ PDF_TYPE = ("application", "pdf")
 
 class DeliveryError(Exception):
     """Sending failed; the message names the recipient(s) and the SMTP server's answer."""
+
+
+class _SmtpTrouble(Exception):
+    """One failed try at one recipient: the error, whether it is temporary, the server's answer
+    and the stage (connect or send) it happened in."""
+
+    def __init__(self, exc: BaseException, temporary: bool, answer: str, stage: str):
+        super().__init__(answer)
+        self.exc = exc
+        self.temporary = temporary
+        self.answer = answer
+        self.stage = stage
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,40 +276,53 @@ def send_all(engine: sa.Engine, report_id: str, sender: str, outgoing: list[Outg
             sends = 0 if before is None else before.sends
             msg_id = message_id(report_id, out.recipient, sends, sender)
             msg = out.build(msg_id)
-            for attempt in range(1, tries + 1):
+
+            tried = [0]
+
+            def attempt(out: Outgoing = out, msg: EmailMessage = msg, tried: list[int] = tried) -> str:
+                nonlocal server
+                tried[0] += 1
                 stage = "connect"
                 try:
                     if server is None:
                         server = connect()
                     stage = "send"
-                    reply = send_one(server, sender_addr, out.recipient, msg)
-                except Exception as exc:  # noqa: BLE001 - classified below
+                    return send_one(server, sender_addr, out.recipient, msg)
+                except Exception as exc:  # noqa: BLE001 - classified here
                     temporary, answer = classify(exc)
                     close()
-                    if temporary and attempt < tries:
-                        wait = backoff_seconds * 2 ** (attempt - 1)
-                        log(f"{out.recipient}: temporary SMTP error ({answer}); retry {attempt + 1}"
-                            f"/{tries} in {wait:g} s")
-                        sleep(wait)
-                        continue
-                    what = ("temporary error, gave up after " f"{tries} tries" if temporary
-                            else "permanent error")
-                    problem = (f"{out.recipient}: the report was not sent ({what}); the SMTP "
-                               f"server answered: {answer}")
-                    if stage == "connect" and not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                        raise DeliveryError(problem + " (while connecting; nobody after this "
-                                            "recipient was tried)") from exc
-                    failures.append(problem)
-                    log(problem)
-                    break
-                else:
-                    record_sent(engine, report_id, out.recipient, msg_id, language=out.language,
-                                group=out.group, smtp_reply=reply)
-                    results.append({"recipient": out.recipient, "language": out.language,
-                                    "status": "sent", "message_id": msg_id, "attempts": attempt,
-                                    "smtp_reply": reply})
-                    log(f"{out.recipient}: sent ({reply})")
-                    break
+                    raise _SmtpTrouble(exc, temporary, answer, stage) from exc
+
+            def before_sleep(state: RetryCallState, out: Outgoing = out) -> None:
+                trouble = state.outcome.exception() if state.outcome else None
+                log(f"{out.recipient}: temporary SMTP error ({getattr(trouble, 'answer', '')}); "
+                    f"retry {state.attempt_number + 1}/{tries} in {state.upcoming_sleep:g} s")
+
+            retrying = Retrying(
+                retry=retry_if_exception(lambda e: isinstance(e, _SmtpTrouble) and e.temporary),
+                stop=stop_after_attempt(tries),
+                wait=wait_exponential(multiplier=backoff_seconds, min=0),
+                sleep=sleep, before_sleep=before_sleep, reraise=True)
+            try:
+                reply = retrying(attempt)
+            except _SmtpTrouble as t:
+                what = (f"temporary error, gave up after {tries} tries" if t.temporary
+                        else "permanent error")
+                problem = (f"{out.recipient}: the report was not sent ({what}); the SMTP "
+                           f"server answered: {t.answer}")
+                if t.stage == "connect" and not isinstance(t.exc, smtplib.SMTPRecipientsRefused):
+                    raise DeliveryError(problem + " (while connecting; nobody after this "
+                                        "recipient was tried)") from t.exc
+                failures.append(problem)
+                log(problem)
+                continue
+            record_sent(engine, report_id, out.recipient, msg_id, language=out.language,
+                        group=out.group, smtp_reply=reply)
+            results.append({"recipient": out.recipient, "language": out.language,
+                            "status": "sent", "message_id": msg_id,
+                            "attempts": tried[0],
+                            "smtp_reply": reply})
+            log(f"{out.recipient}: sent ({reply})")
     finally:
         close()
     if failures:

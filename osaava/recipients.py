@@ -91,8 +91,10 @@ class Recipients(_Model):
 
 
 def load_recipients(path: Path | str | None = None) -> Recipients:
-    """The recipients file: the given path, else $OSAAVA_RECIPIENTS, else the packaged example."""
-    import os
+    """The recipients file: the given path, else the installation's (``OSAAVA_RECIPIENTS``), else
+    the packaged example."""
+    if not path:
+        from osaava.settings import current
 
-    path = path or os.environ.get("OSAAVA_RECIPIENTS")
+        path = current().recipients
     return _validate(Recipients, Path(path) if path else default_config_dir() / "recipients.yaml")

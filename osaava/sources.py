@@ -10,7 +10,10 @@ Each source has
 - ``kind``: ``files`` (an export folder), ``rest`` (the goal-discussion REST API), ``sql`` (the
   payroll database) or ``xapi`` (an xAPI learning record store);
 - ``location``: the folder (relative paths are relative to the sources file), the base URL, the
-  SQLAlchemy URL (without password) or the LRS URL (up to and including ``/xAPI``);
+  SQLAlchemy URL (without password) or the LRS URL (up to and including ``/xAPI``). The URLs of
+  rest and xapi sources (and ``token_url``) are https, or plain http to this machine only
+  (127.0.0.1, localhost, ::1); no URL holds a password or a secret-looking query parameter
+  (``password=``, ``sslpassword=``, ``token=`` …);
 - ``entities``: the canonical entities it serves (:data:`osaava.schema.ENTITIES`). An entity
   served by no other source comes from the ``files`` source; an entity may be served by several
   sources (e.g. trainings from the files and e-learning from the LRS): their rows are added up;
@@ -31,7 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -55,6 +58,59 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 # Keys that would hold a secret: they never belong in a sources file.
 _SECRET_KEY = re.compile(r"(pass(word|wd)?|secret|api[_-]?key|access[_-]?token|bearer|private[_-]?key)$",
                          re.IGNORECASE)
+
+
+# Query parameters that would carry a secret in a URL (``?password=``, ``sslpassword``, ``token``…).
+_SECRET_PARAM = re.compile(r"pass(word|wd|phrase)|^pass$|pwd|secret|token|api[_-]?key|credential",
+                           re.IGNORECASE)
+#: Hosts that are this machine: the only ones plain http (no TLS) may be used for.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_secret_param(name: str) -> bool:
+    """Whether a URL query parameter of this name looks like it holds a secret."""
+    return bool(_SECRET_PARAM.search(name.strip()))
+
+
+def secret_params(url: str) -> list[str]:
+    """The query parameters of ``url`` whose names look like they hold a secret."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return []
+    return [k for k, _ in parse_qsl(query, keep_blank_values=True) if is_secret_param(k)]
+
+
+def is_loopback(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return (host or "").lower() in LOOPBACK_HOSTS
+
+
+def check_http_url(v: str, what: str) -> str:
+    """An http(s) URL that credentials may be sent to: https, or plain http to this machine
+    only; no password in it and no secret-looking query parameter. ``ValueError`` says why."""
+    try:
+        parts = urlsplit(v)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError as e:
+        raise ValueError(f"not a URL ({e})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what} must be an https:// URL with a host")
+    if parts.scheme != "https" and not is_loopback(v):
+        raise ValueError(f"{what} must be an https:// URL: plain http is allowed only to this "
+                         f"machine (127.0.0.1, localhost, ::1), since credentials are sent to it")
+    if parts.password:
+        raise ValueError("the URL holds a password: remove it and name the environment "
+                         "variable or Prefect block that holds it under credentials")
+    bad = secret_params(v)
+    if bad:
+        raise ValueError(f"the URL holds a secret-looking query parameter ({', '.join(bad)}): "
+                         f"remove it and name the environment variable or Prefect block that "
+                         f"holds the secret under credentials")
+    return v
 
 
 class _Model(BaseModel):
@@ -108,6 +164,10 @@ class _SourceBase(_Model):
     fields: dict[str, dict[str, str]] = Field(default_factory=dict)
     values: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     credentials: Credentials | None = None
+    retries: int = Field(2, ge=0, le=10, description="tries again after a transient failure "
+                                                     "(5xx, timeout, no connection) of the whole read")
+    retry_delay_seconds: float = Field(300.0, ge=0, description="wait before each of those tries")
+    timeout_seconds: float = Field(3600.0, gt=0, description="the whole read of this source, at most")
 
     @field_validator("entities")
     @classmethod
@@ -205,6 +265,16 @@ class RestSource(_SourceBase, HttpOptions):
     total_field: str | None = Field("total", description="a total count, if the API gives one: "
                                                          "only compared, never trusted")
 
+    @field_validator("location")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        return check_http_url(v, "the API's location")
+
+    @field_validator("token_url")
+    @classmethod
+    def _token_url(cls, v: str) -> str:
+        return check_http_url(v, "token_url")
+
     @model_validator(mode="after")
     def _needs_credentials(self) -> "RestSource":
         if self.credentials is None:
@@ -255,6 +325,11 @@ class SqlSource(_SourceBase):
         if url.password:
             raise ValueError("the URL holds a password: remove it and name the environment "
                              "variable or Prefect block that holds it under credentials")
+        bad = [k for k in url.query if is_secret_param(k)]
+        if bad:
+            raise ValueError(f"the URL holds a secret-looking query parameter ({', '.join(bad)}): "
+                             f"remove it and name the environment variable or Prefect block that "
+                             f"holds the password under credentials")
         return v
 
     @model_validator(mode="after")
@@ -315,6 +390,11 @@ class XapiSource(_SourceBase, HttpOptions):
     time_zone: str = Field("Europe/Helsinki", description="the day of a completion is taken here")
     version: str = Field("1.0.3", description="X-Experience-API-Version header")
     page_size: int | None = Field(100, ge=1)
+
+    @field_validator("location")
+    @classmethod
+    def _lrs_url(cls, v: str) -> str:
+        return check_http_url(v, "the LRS location")
 
     @field_validator("account_name_pattern")
     @classmethod
@@ -468,6 +548,17 @@ def load_sources(path: Path) -> SourcesConfig:
         problems = "; ".join(_problem(data, err) for err in e.errors())
         raise ConfigError(f"{path}: {problems}") from None
     return cfg
+
+
+DEFAULT_FILES_SOURCE = "export"
+
+
+def default_sources(input_dir: Path | str) -> SourcesConfig:
+    """The embedded default when no sources file is given: one files source over the export
+    folder, serving every entity."""
+    folder = Path(os.path.expanduser(str(input_dir))).absolute()
+    return SourcesConfig(sources=(FilesSource(name=DEFAULT_FILES_SOURCE, kind="files",
+                                              location=str(folder)),))
 
 
 def files_location(cfg_path: Path, source: FilesSource) -> Path:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,8 @@ batch = sa.Table(
     sa.Column("issues_critical", sa.Integer, nullable=False),
     sa.Column("issues_warning", sa.Integer, nullable=False),
     sa.Column("fingerprint", sa.String(64), nullable=False),
+    # When these bytes were last collected: the current batch is the latest collected loaded one.
+    sa.Column("collected_at", _UTC_NOW, nullable=True),
     sa.CheckConstraint("status IN ('loaded', 'refused')", name="status"),
     sa.CheckConstraint("rows_read = rows_loaded + rows_quarantined", name="reconciled"),
     # The idempotency rule, enforced by the database too (two runs racing on the same bytes).
@@ -141,13 +144,15 @@ TABLES: dict[str, sa.Table] = {name: _entity_table(e) for name, e in ENTITIES.it
 
 
 def engine_for(url: str | None = None) -> sa.Engine:
-    """An engine for ``url``; by default ``$OSAAVA_DB_URL`` or the SQLite file ``var/osaava.db``
-    under the working directory (``var/`` is created)."""
-    url = url or os.environ.get("OSAAVA_DB_URL")
+    """An engine for ``url``; by default the installation's warehouse
+    (:attr:`osaava.settings.Settings.warehouse_url`: ``OSAAVA_DB_URL`` or the SQLite file
+    ``<var>/osaava.db``, whose folder is created)."""
     if not url:
-        var = Path.cwd() / "var"
-        var.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{var / 'osaava.db'}"
+        from osaava.settings import current
+
+        url = current().warehouse_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
         db = engine.url.database
@@ -186,6 +191,41 @@ def migrate(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+class Warehouse:
+    """The warehouse of a run: the engine is made and migrated once per process and URL, and
+    every step takes its engine from here (``Warehouse.open(url).engine``) instead of making,
+    migrating and disposing its own."""
+
+    _open: dict[tuple[int, str], "Warehouse"] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = engine_for(url)
+        migrate(self.engine)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> "Warehouse":
+        """The migrated warehouse at ``url`` (default: the installation's)."""
+        if not url:
+            from osaava.settings import current
+
+            url = current().warehouse_url
+        key = (os.getpid(), url)
+        with cls._lock:
+            wh = cls._open.get(key)
+            if wh is None:
+                wh = cls._open[key] = cls(url)
+        return wh
+
+    @classmethod
+    def close_all(cls) -> None:
+        with cls._lock:
+            for wh in cls._open.values():
+                wh.engine.dispose()
+            cls._open.clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,12 +380,16 @@ def store_batch(
         with engine.begin() as conn:
             old = _find(conn, fp, status)
             if old is not None:
+                conn.execute(batch.update().where(batch.c.id == old.id)
+                             .values(collected_at=dt.datetime.now(dt.UTC)))
                 return _info(old, new=False)
+            now = dt.datetime.now(dt.UTC)
             batch_id = conn.execute(
                 batch.insert().returning(batch.c.id),
                 {
                     "source": source,
-                    "created_at": dt.datetime.now(dt.UTC),
+                    "created_at": now,
+                    "collected_at": now,
                     "status": status,
                     "files": _files_json(raw_files, read),
                     "rows_read": total_read,
@@ -377,8 +421,10 @@ def store_batch(
 
 def latest_batch(engine: sa.Engine, source: str | None = None,
                  status: str | None = LOADED) -> BatchInfo | None:
-    """The most recently stored batch (of this source and status; ``None`` = any)."""
-    q = sa.select(batch).order_by(batch.c.id.desc()).limit(1)
+    """The most recently collected batch (of this source and status; ``None`` = any): a batch
+    whose bytes were collected again counts from that collect."""
+    q = sa.select(batch).order_by(sa.func.coalesce(batch.c.collected_at, batch.c.created_at).desc(),
+                                  batch.c.id.desc()).limit(1)
     if source is not None:
         q = q.where(batch.c.source == source)
     if status is not None:

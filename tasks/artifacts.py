@@ -24,6 +24,16 @@ def batch_markdown(batch: dict) -> str:
     crit = [i for i in batch["issues"] if i["severity"] == "critical"]
     warn = [i for i in batch["issues"] if i["severity"] == "warning"]
     lines.append(f"Critical problems: {len(crit)}; warnings: {len(warn)}.")
+    if batch.get("sources"):
+        lines += ["", "| Lähde / Källa | Tyyppi / Typ | Rivit / Rader | Sivut / Sidor | "
+                      "Vesileima / Vattenstämpel | Muuttui / Ändrades |",
+                  "| --- | --- | ---: | ---: | --- | --- |"]
+        for s in batch["sources"]:
+            rows = sum(s["rows"].values())
+            changed = "kyllä / ja" if s["changed"] else "ei / nej"
+            lines.append(f"| {s['name']} | {s['kind']} | {rows} | {s['pages']} | "
+                         f"{s['watermark'] or '–'} | {changed} |")
+        lines.append("")
     for i in (crit + warn)[:20]:
         rows = ", ".join(str(r) for r in i["rows"][:5])
         lines.append(f"- **{i['severity']}** {i['file']}"
@@ -67,17 +77,21 @@ def publish_report(key: str, doc: dict, paths: dict[str, str]) -> None:
                                  link_text=Path(path).name)
 
 
-def approval_description(doc: dict, paths: dict[str, str], group: str) -> str:
-    """What HR sees on the approval form: the figure summary and the draft files."""
-    files = "\n".join(f"- `{Path(p).resolve()}`" for k, p in sorted(paths.items())
-                      if k.startswith(("report_pdf", "report_xlsx", "report_html")))
-    return (figures_markdown(doc) + "\n\n## Luonnokset / Utkast\n\n" + files
-            + f"\n\nVastaanottajat / Mottagare: **{group}**. Hyväksy ja lähetä / Godkänn och "
-            "skicka: switch on. Hylkää / Avslå: leave it off and write why.")
+@task(name="approval form text", cache_policy=NO_CACHE, persist_result=False)
+def approval_description(draft, recipients: tuple[str, str], sent: tuple[str, str] | None,
+                         days: int) -> str:
+    """What HR sees on the approval form: the figures, where the draft is, who receives it, and
+    what of this very report was sent already."""
+    from osaava.approval import draft_markdown
+
+    pdfs = [p for k, p in sorted(draft.paths().items()) if k.startswith("report_pdf")]
+    return draft_markdown(figures_markdown(draft.document()), folder=draft.folder, pdfs=pdfs,
+                          recipients=recipients, sent=sent,
+                          batch=f"{draft.batch_id} ({draft.batch_source})", days=days)
 
 
 @task(name="record HR decision", cache_policy=NO_CACHE, persist_result=False)
 def publish_decision(key: str, approve: bool, comment: str) -> None:
-    verdict = "Hyväksytty / Godkänd" if approve else "Hylätty / Avslagen"
+    verdict = "Hyväksytty / Godkänd" if approve else "Hylätty / Avvisad"
     create_markdown_artifact(key=f"{key}-decision", markdown=f"# {verdict}\n\n{mask_hetu(comment) or '–'}",
                              description="HR's decision on the annual report.")

@@ -7,42 +7,19 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from connectors.files import ReadResult
-from osaava import landing, warehouse
-from osaava.issues import Issue, critical
+from connectors.base import ReadResult
+from osaava import warehouse
+from osaava.issues import Issue
+from osaava.loading import land_and_store
 
-
-def load_read(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
-              source: str = "files") -> warehouse.BatchInfo:
-    """Land every raw file unchanged when the batch passed, then store the batch in one
-    transaction: its rows when it passed, only its issues when it was refused (and a quarantine
-    record beside the landing)."""
-    root = Path(var_dir) / "landing"
-    refused = bool(critical(issues))
-    # A refused file is never landed raw (issue 13): it may hold a henkilötunnus that no scan
-    # could see (an encoding that is neither, a broken workbook). The quarantine record keeps
-    # only the files' hashes and the masked issues.
-    if not refused:
-        landing.land(res.raw, root=root, source=source)
-    engine = warehouse.engine_for(db_url)
-    try:
-        warehouse.migrate(engine)
-        info = warehouse.store_batch(engine, source, res.raw, None if refused else res.frames,
-                                     res.rows_read, issues, refused)
-    finally:
-        engine.dispose()
-    if refused:
-        landing.quarantine(root, source, [r.sha256 for r in res.raw],
-                           {"batch_id": info.id, "issues": [i.to_dict() for i in issues]})
-    return info
+load_read = land_and_store  # the plain function, for tests and the CLI
 
 
 @task(name="land and load batch", persist_result=False, cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=5, timeout_seconds=3600)
 def load_batch(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,
                source: str = "files") -> warehouse.BatchInfo:
-    return load_read(res, issues, db_url, var_dir, source)
-
+    return land_and_store(res, issues, db_url, var_dir, source)
 
 
 def dq_attachment(paths: dict[str, str]):
@@ -51,3 +28,9 @@ def dq_attachment(paths: dict[str, str]):
 
     return Attachment("data-quality-hr-internal.html", Path(paths["data_quality"]).read_bytes(),
                       "text", "html")
+
+
+@task(name="current batch", persist_result=False, cache_policy=NO_CACHE)
+def current_batch(db_url: str | None) -> warehouse.BatchInfo | None:
+    """The batch reports use now: the latest collected one that passed."""
+    return warehouse.latest_batch(warehouse.Warehouse.open(db_url).engine)

@@ -5,7 +5,7 @@ recipient, and without an SMTP block it is only logged."""
 from __future__ import annotations
 
 import html
-import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,14 +22,33 @@ SMTP_BLOCK = "osaava-smtp"
 
 
 def smtp_block_name() -> str:
-    return os.environ.get("OSAAVA_SMTP_BLOCK", SMTP_BLOCK)
+    from osaava.settings import current
+
+    return current().smtp_block
 
 
 def ui_link(flow_run_id) -> str:
-    from prefect.settings import PREFECT_UI_URL
+    """The run in the UI HR uses: Prefect 3.9 serves its current UI under ``/v2`` (a deep link
+    without it opens the old one)."""
+    from prefect.settings import PREFECT_UI_URL, get_current_settings
 
     base = (PREFECT_UI_URL.value() or "").rstrip("/")
-    return f"{base}/runs/flow-run/{flow_run_id}" if base else f"flow run {flow_run_id}"
+    if not base:
+        return f"flow run {flow_run_id}"
+    if get_current_settings().server.ui.v2_enabled and not base.endswith("/v2"):
+        base += "/v2"
+    return f"{base}/runs/flow-run/{flow_run_id}"
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as a mail body: escaped, line breaks kept, links clickable."""
+    escaped = html.escape(text)
+    linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    return ("<div style=\"font-family:sans-serif;white-space:pre-wrap;line-height:1.4\">"
+            + linked + "</div>")
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +77,7 @@ def send_to_hr(event_id: str, subject: str, text: str, db_url: str | None,
             log(f"no SMTP block '{smtp_block_name()}' ({type(e).__name__}): notification not sent: {subject}")
             return []
     people = load_recipients()
-    body = "<pre style=\"font-family:sans-serif;white-space:pre-wrap\">" + html.escape(text) + "</pre>"
+    body = text_to_html(text)
 
     def make(address: str, lang: str):
         return lambda mid: build_message(
@@ -81,3 +100,23 @@ def notify_hr(event_id: str, kind: str, values: dict, db_url: str | None = None,
               attachments: list[Attachment] = ()) -> list[dict]:
     subject, text = compose(kind, **values)
     return send_to_hr(event_id, subject, text, db_url, list(attachments), log=get_run_logger().info)
+
+
+@task(name="who receives the report", persist_result=False, cache_policy=NO_CACHE)
+def recipients_and_ledger(group: str, report: str, db_url: str | None):
+    """The recipients of the group in words, and what of this very report was sent already."""
+    from osaava.approval import already_sent, recipients_text
+    from osaava.delivery import ledger
+
+    people = load_recipients().group(group)
+    engine = warehouse.Warehouse.open(db_url).engine
+    return recipients_text(group, people), already_sent(ledger(engine, report))
+
+
+@task(name="draft PDFs for HR", persist_result=False, cache_policy=NO_CACHE)
+def draft_attachments(paths: dict[str, str]) -> list[Attachment]:
+    """The public PDFs of a draft, attached to HR's approval request."""
+    from osaava.delivery import PDF_TYPE
+
+    return [Attachment(Path(p).name, Path(p).read_bytes(), *PDF_TYPE)
+            for k, p in sorted(paths.items()) if k.startswith("report_pdf")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from connectors.files import ReadResult
+from connectors.base import ReadResult
 from osaava.guideline import latest_guideline, load_codes
 from osaava.issues import Issue
 

@@ -262,6 +262,22 @@ def test_missing_secret_is_a_config_error(city):
     ("  - {name: x, kind: xapi, location: 'https://lrs/xAPI', username: u, credentials: {env: X}, "
      "entities: [discussions]}\n",
      "a xapi source cannot serve discussions"),
+    ("  - {name: g, kind: rest, location: 'http://hr.example.fi/api', token_url: 'https://x/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "key sources.1.location (source 'g', kind rest): the API's location must be an https:// URL: "
+     "plain http is allowed only to this machine (127.0.0.1, localhost, ::1)"),
+    ("  - {name: g, kind: rest, location: 'https://x/api', token_url: 'http://login.example.fi/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "key sources.1.token_url (source 'g', kind rest): token_url must be an https:// URL"),
+    ("  - {name: g, kind: rest, location: 'https://x/api?access_token=abc', token_url: 'https://x/t', "
+     "client_id: a, credentials: {env: X}}\n",
+     "the URL holds a secret-looking query parameter (access_token)"),
+    ("  - {name: x, kind: xapi, location: 'http://lrs.example.fi/xAPI', username: u, "
+     "credentials: {env: X}}\n",
+     "key sources.1.location (source 'x', kind xapi): the LRS location must be an https:// URL"),
+    ("  - {name: p, kind: sql, location: 'postgresql://u@h/db?sslpassword=abc', queries: {}}\n",
+     "key sources.1.location (source 'p', kind sql): the URL holds a secret-looking query "
+     "parameter (sslpassword)"),
     ("  - {name: g, kind: soap, location: x}\n",
      "key sources.1.kind (source 'g', kind soap): unknown kind 'soap'; kinds: files, rest, sql, xapi"),
     ("  - {name: g, location: x}\n", "key sources.1.kind (source 'g'): kind is missing"),
@@ -301,3 +317,33 @@ def test_files_source_alone_is_the_export(tmp_path, small_frames):
     plain = read_folder(tmp_path / "export")
     assert not res.issues and [r.sha256 for r in res.raw] == [r.sha256 for r in plain.raw]
     assert figures(res.frames) == figures(small_frames)
+
+
+def test_a_henkilotunnus_behind_a_json_escape_is_stored_nowhere(city, tmp_path):
+    """The API writes the hyphen of a henkilötunnus as ``\\u002d``: the parsed string holds the
+    henkilötunnus, so the batch is refused and neither form lands in the state or anywhere
+    under the var folder."""
+    from test_connector_files import make_hetu
+
+    cfg, api, _ = city
+    var = tmp_path / "var"
+    hetu = make_hetu("010203", "-", "456")
+    escaped = hetu.replace("-", "\\u002d")
+    page = api.page
+    with api.lock:
+        item = api.items[1]
+        item["comment"] = f"asiakas {hetu}"
+    api.page = lambda params: page(params).replace(hetu.encode(), escaped.encode())
+    try:
+        res = collect_sources(cfg, first_year=2019, last_year=Y, var_dir=var, environ=ENV)
+    finally:
+        api.page = page
+        with api.lock:
+            del item["comment"]
+    assert res.refused and [i.code for i in res.issues if i.severity == "critical"] == ["henkilotunnus"]
+    assert not (var / "sources" / "goals").exists() or not any(
+        (var / "sources" / "goals").rglob("*.json*"))
+    for f in (p for p in tmp_path.rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        assert hetu.encode() not in data and escaped.encode() not in data, f
+    assert hetu not in json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False)

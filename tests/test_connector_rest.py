@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.utils
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.rest import read_rest, retry_after_seconds
+import pytest
+
+from connectors.rest import read_rest
 from osaava.schema import ROW
 from osaava.sources import RestSource
 
@@ -34,11 +37,15 @@ class GoalsApi:
         self.max_requests = max_requests
         self.expires_in = expires_in
         self.total = total
-        self.faults: dict[int, str] = {}   # n-th listing request → "429" | "revoke" | "500" | "truncated"
+        # n-th listing request → "429" | "429date" | "429bad" | "revoke" | "500" | "truncated" | "redirect"
+        self.faults: dict[int, str] = {}
         self.always: str | None = None     # every listing request fails like this
         self.next_on_short_page = False
+        self.next_base: str | None = None  # next links as absolute URLs on this base (another origin)
+        self.seen_auth: list[str | None] = []  # the Authorization header of every request
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.token_styles: list[str] = []  # how the client authenticated at the token endpoint
         self.listings = 0
         self.requests = 0
         self.log: list[tuple[str, dict, int]] = []  # (path, params, status)
@@ -62,6 +69,7 @@ class GoalsApi:
 
             def do_POST(self):
                 with api.lock:
+                    api.seen_auth.append(self.headers.get("Authorization"))
                     api.requests += 1
                     over = api.requests > api.max_requests
                 if over:
@@ -69,10 +77,14 @@ class GoalsApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode())
                 good = "Basic " + base64.b64encode(f"{CLIENT_ID}:{SECRET}".encode()).decode()
-                if urlsplit(self.path).path != "/oauth/token" or self.headers.get("Authorization") != good \
+                basic = self.headers.get("Authorization") == good and "client_secret" not in form
+                post = self.headers.get("Authorization") is None and \
+                    (form.get("client_id"), form.get("client_secret")) == ([CLIENT_ID], [SECRET])
+                if urlsplit(self.path).path != "/oauth/token" or not (basic or post) \
                         or form.get("grant_type") != ["client_credentials"]:
                     return self._send(401, b'{"error": "invalid_client"}')
                 with api.lock:
+                    api.token_styles.append("basic" if basic else "post")
                     api.token_requests += 1
                     token = f"tok-{api.token_requests}"
                     api.tokens.add(token)
@@ -83,6 +95,7 @@ class GoalsApi:
                 parts = urlsplit(self.path)
                 params = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 with api.lock:
+                    api.seen_auth.append(self.headers.get("Authorization"))
                     api.requests += 1
                     over = api.requests > api.max_requests
                     api.listings += 1
@@ -100,6 +113,13 @@ class GoalsApi:
                     return self._send(401, b'{"error": "invalid_token"}', params=params)
                 if fault == "429":
                     return self._send(429, b'{"error": "slow down"}', {"Retry-After": "1"}, params)
+                if fault == "429date":
+                    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+                    return self._send(429, b'{"error": "slow down"}', {"Retry-After": when}, params)
+                if fault == "429bad":
+                    return self._send(429, b'{"error": "slow down"}', {"Retry-After": "soon"}, params)
+                if fault == "redirect" and api.next_base:
+                    return self._send(302, b"{}", {"Location": f"{api.next_base}{self.path}"}, params)
                 if fault == "500":
                     return self._send(500, b'{"error": "boom"}', params=params)
                 body = api.page(params)
@@ -137,7 +157,7 @@ class GoalsApi:
             doc["next_cursor"] = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if more else None
         else:
             q = "&".join(f"{k}={v}" for k, v in {**extra, "offset": offset + limit}.items()).replace("+", "%2B")
-            doc["next"] = f"/api/discussions?{q}" if more else None
+            doc["next"] = f"{self.next_base or ''}/api/discussions?{q}" if more else None
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
     def __enter__(self) -> "GoalsApi":
@@ -277,11 +297,55 @@ def test_retry_after_too_long_is_an_error_and_http_dates_are_read():
     with GoalsApi(make_items(3)) as api:
         api.faults = {1: "429"}
         res = read_rest(rest_source(api.url, max_retry_after_seconds=0.5), SECRET)
-    assert "Retry-After" in res.issues[0].message
-    assert retry_after_seconds("7") == 7.0
-    now = dt.datetime(2026, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
-    assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
-    assert retry_after_seconds("soon") is None
+    (issue,) = res.issues
+    assert "Retry-After" in issue.message and "max_retry_after_seconds" in issue.message
+    assert res.transient  # trying again later may help
+
+    # an HTTP date is read (about 30 s from now); a Retry-After that cannot be read falls back
+    # to the exponential backoff (backoff_seconds 0.01 on the first try)
+    with GoalsApi(make_items(3)) as api:
+        api.faults = {1: "429date", 2: "429bad"}
+        waits: list[float] = []
+        res = read_rest(rest_source(api.url), SECRET, sleep=waits.append)
+    assert not res.issues and len(res.frames["discussions"]) == 3
+    assert len(waits) == 2 and 25 <= waits[0] <= 30 and waits[1] == 0.02
+
+
+def test_the_retry_policy_counts_every_try_and_keeps_to_the_deadline():
+    # 429s count as tries: four in a row with max_tries 3 is a transient failure after 3 tries
+    with GoalsApi(make_items(3)) as api:
+        api.faults = {1: "429", 2: "429", 3: "429", 4: "429"}
+        waits: list[float] = []
+        res = read_rest(rest_source(api.url, max_tries=3), SECRET, sleep=waits.append)
+    (issue,) = res.issues
+    assert "still rate-limited (HTTP 429) after 3 tries" in issue.message and res.transient
+    assert waits == [1, 1] and api.listings == 3
+
+    # exponential backoff 0.01, 0.02, 0.04, then capped at backoff_max_seconds 0.05
+    with GoalsApi(make_items(3)) as api:
+        api.always = "500"
+        waits = []
+        res = read_rest(rest_source(api.url, max_tries=6), SECRET, sleep=waits.append)
+    assert waits == [0.01, 0.02, 0.04, 0.05, 0.05] and res.transient
+    assert "after 6 tries" in res.issues[0].message
+
+    # a wait that would pass the fetch's max_seconds is not waited: transient, says why
+    now = [0.0]
+    with GoalsApi(make_items(3)) as api:
+        api.always = "500"
+        res = read_rest(rest_source(api.url, max_seconds=10, backoff_seconds=4, backoff_max_seconds=60),
+                        SECRET, sleep=lambda s: now.__setitem__(0, now[0] + s), clock=lambda: now[0])
+    (issue,) = res.issues
+    assert "the next try would run over the fetch's limit of 10 s (max_seconds)" in issue.message
+    assert "the server kept failing (HTTP 500 Internal Server Error) after 2 tries" in issue.message
+    assert res.transient
+    assert now[0] == 4 and api.listings == 2   # waited 4 s once; 8 more would pass 10 s
+
+    # a 4xx other than 401/403 is permanent and not tried again
+    with GoalsApi(make_items(3)) as api:
+        res = read_rest(rest_source(api.url, path="nowhere"), SECRET)
+    (issue,) = res.issues
+    assert "HTTP 404" in issue.message and not res.transient and api.listings == 1
 
 
 def test_token_refreshed_before_it_expires():
@@ -337,3 +401,98 @@ def test_a_henkilotunnus_anywhere_in_a_page_refuses_it_without_showing_it():
     hits = [i for i in res.issues if i.code == "henkilotunnus"]
     assert res.refused and len(hits) == 1 and "page 1" in hits[0].message
     assert hetu not in hits[0].line() and hetu not in json.dumps(hits[0].to_dict())
+
+
+def test_a_next_link_or_redirect_to_another_origin_is_refused_and_gets_no_credentials():
+    """The API's next link (or a redirect) points to another server on 127.0.0.1: another
+    origin (another port). The read ends with a clear, permanent error; the other server is
+    never asked, so neither the bearer token nor the client secret reach it."""
+    for how, fault in (("next", None), ("redirect", "redirect")):
+        with GoalsApi(make_items(12)) as api, GoalsApi(make_items(12)) as other:
+            api.next_base = other.url
+            if fault:
+                api.faults = {2: fault}
+            res = read_rest(rest_source(api.url), SECRET)
+        assert res.refused and not res.frames and not res.raw and not res.transient, how
+        (issue,) = res.issues
+        assert issue.code == "source_failed" and issue.severity == "critical"
+        assert f"leads to {other.url}/api/discussions" in issue.message, issue.message
+        assert "outside the configured origin http://127.0.0.1:" in issue.message
+        assert "no credentials were sent" in issue.message
+        assert other.requests == 0 and other.seen_auth == [] and other.log == []
+        # the configured API did get its token and the first page
+        assert api.token_requests == 1 and all(a for a in api.seen_auth)
+        assert SECRET not in issue.line() and "tok-" not in issue.line()
+
+    # localhost is another host than 127.0.0.1, so another origin, even on the same port
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = api.url.replace("127.0.0.1", "localhost")
+        res = read_rest(rest_source(api.url), SECRET)
+        assert api.listings == 1
+    assert "outside the configured origin" in res.issues[0].message
+
+    # the same origin written differently (host case, explicit port) is followed
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = api.url.replace("http://", "HTTP://")
+        res = read_rest(rest_source(api.url), SECRET)
+    assert not res.issues and len(res.frames["discussions"]) == 12
+
+
+def test_plain_http_is_only_for_this_machine():
+    from connectors.rest import FetchError, check_link
+
+    cfg = "https://hr.example.fi/api/discussions"
+    check_link("https://hr.example.fi:443/api/discussions?cursor=2", cfg, "page 1")
+    for link in ("http://hr.example.fi/api/discussions?cursor=2",       # https → http: other origin
+                 "https://hr.example.fi:8443/api/discussions",           # other port
+                 "https://evil.example/api/discussions"):                # other host
+        with pytest.raises(FetchError, match="outside the configured origin https://hr.example.fi:443"):
+            check_link(link, cfg, "page 1")
+    check_link("http://[::1]:8080/x?cursor=2", "http://[::1]:8080/x", "page 1")
+    with pytest.raises(FetchError, match="not an https URL"):
+        check_link("http://hr.example.fi/x?cursor=2", "http://hr.example.fi/x", "page 1")
+
+
+def test_client_secret_post_sends_the_secret_in_the_form():
+    with GoalsApi(make_items(3)) as api:
+        res = read_rest(rest_source(api.url, token_auth="post"), SECRET)
+        assert not res.issues and api.token_styles == ["post"]
+        res = read_rest(rest_source(api.url), SECRET)
+        assert not res.issues and api.token_styles == ["post", "basic"]
+
+
+def test_a_henkilotunnus_hidden_by_a_json_escape_is_refused_and_stored_nowhere():
+    """``\\u002d`` in the raw bytes is a hyphen in the parsed string: the scan reads the
+    parsed strings, values and keys alike."""
+    from test_connector_files import make_hetu
+
+    hetu = make_hetu()
+    escaped = hetu.replace("-", "\\u002d")
+    assert "-" in hetu and escaped != hetu
+    for where in ("value", "key"):
+        items = make_items(4)
+        if where == "value":
+            items[2]["comment"] = f"hetu {hetu} in a field osaava does not map"
+        else:
+            items[2]["extra"] = {hetu: "a henkilötunnus as a key"}
+        with GoalsApi(items) as api:
+            raw = api.page({"limit": 5})
+            # the API writes the hyphen as a JSON escape: the raw bytes show no henkilötunnus
+            api.page = lambda params, _page=api.page: _page(params).replace(
+                hetu.encode(), escaped.encode())
+            assert hetu.encode() in raw and escaped.encode() in api.page({"limit": 5})
+            res = read_rest(rest_source(api.url), SECRET)
+        assert hetu.encode() not in b"".join(res.pages) and escaped.encode() in b"".join(res.pages)
+        hits = [i for i in res.issues if i.code == "henkilotunnus"]
+        assert res.refused and len(hits) == 1 and "page 1" in hits[0].message, where
+        assert hetu not in json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False)
+        assert escaped not in json.dumps([i.to_dict() for i in res.issues], ensure_ascii=False)
+
+
+def test_messages_never_show_a_secret():
+    """A server that echoes the secret back, and a next link carrying a token, show neither."""
+    with GoalsApi(make_items(12)) as api:
+        api.next_base = f"{api.url}/x?access_token=leaked-token&"
+        res = read_rest(rest_source(api.url), SECRET)
+    text = json.dumps([i.to_dict() for i in res.issues])
+    assert "leaked-token" not in text and SECRET not in text and "access_token=***" in text

@@ -266,3 +266,45 @@ def test_a_henkilotunnus_in_any_read_column_refuses_without_showing_it(payroll_d
     (issue,) = res.issues
     assert issue.code == "henkilotunnus" and issue.column == "Nimike" and res.refused
     assert hetu not in issue.line() and "title" not in set(res.frames["employments"].columns)
+
+
+@pytest.mark.parametrize("query", ["password=hunter2", "sslmode=require&sslpassword=hunter2",
+                                   "PASSWORD=hunter2", "passwd=hunter2", "pwd=hunter2",
+                                   "client_secret=hunter2", "token=hunter2"])
+def test_a_url_with_a_secret_looking_parameter_is_refused_without_showing_it(tmp_path, query):
+    from osaava.guideline import ConfigError
+    from osaava.sources import load_sources
+
+    url = f"postgresql+psycopg://osaava@db.example.fi:5432/palkat?{query}"
+    (tmp_path / "s.yaml").write_text(
+        "sources:\n  - {name: export, kind: files, location: export}\n"
+        f"  - {{name: payroll, kind: sql, location: '{url}', entities: [payroll], "
+        "credentials: {env: X}, queries: {payroll: {view: v}}, fields: {payroll: {A: person_id}}}\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_sources(tmp_path / "s.yaml")
+    text = str(e.value)
+    assert "key sources.1.location (source 'payroll', kind sql): the URL holds a secret-looking " \
+           "query parameter" in text
+    assert query.split("=")[-2].rsplit("&", 1)[-1] in text and "hunter2" not in text
+    assert "name the environment variable or Prefect block" in text
+
+
+def test_urls_are_shown_without_credentials():
+    from connectors.base import safe_url
+    from connectors.sql import SqlConnector, _db_reason, where
+
+    assert safe_url("postgresql+psycopg://hr:pw1@db.example.fi:5432/palkat?sslmode=require&"
+                    "sslpassword=pw2") == ("postgresql+psycopg://hr:***@db.example.fi:5432/palkat?"
+                                           "sslmode=require&sslpassword=***")
+    assert safe_url("https://api.example.fi/d?cursor=2&access_token=t0k&x=1") == \
+        "https://api.example.fi/d?cursor=2&access_token=***&x=1"
+    assert safe_url("sqlite:////var/lib/palkat.db") == "sqlite:////var/lib/palkat.db"
+    assert safe_url("export/folder") == "export/folder"
+    src = SqlSource.model_validate(sql_source_dict("postgresql+psycopg://hr@db.example.fi/palkat", None))
+    assert where(src) == "payroll (postgresql+psycopg://hr@db.example.fi/palkat)"
+    assert SqlConnector().origin(src) == "postgresql+psycopg://hr@db.example.fi/palkat"
+    # a driver that quotes its connection string, or the password itself, shows neither
+    err = Exception('connection to "postgresql://hr:pw-never@db/palkat" failed: password "pw-never"\nmore')
+    reason = _db_reason(err, "pw-never")
+    assert "pw-never" not in reason and "postgresql://hr:***@db/palkat" in reason

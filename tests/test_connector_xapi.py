@@ -249,3 +249,78 @@ def test_wrong_password_and_no_lrs_are_clear_errors(lrs):
     res = read_xapi(xapi_source(f"http://127.0.0.1:{_free_port()}", max_tries=2), LRS_PASSWORD)
     (issue,) = res.issues
     assert "no answer after 2 tries" in issue.message and "page 1 of" in issue.message
+
+
+class FakeLrs:
+    """A minimal statements endpoint on 127.0.0.1 for what ralph cannot be made to do: answer
+    a given StatementResult, record the Authorization header of every request."""
+
+    def __init__(self, result: dict | bytes):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.result = result
+        self.seen: list[tuple[str, str | None]] = []  # (path, Authorization)
+        lrs = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                lrs.seen.append((self.path, self.headers.get("Authorization")))
+                body = lrs.result if isinstance(lrs.result, bytes) else json.dumps(lrs.result).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> "FakeLrs":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def test_a_more_link_to_another_origin_is_refused_and_gets_no_password():
+    page = {"statements": [statement(account(f"e2000{i}"), COMPLETED, f"{COURSE}tietosuoja",
+                                     "2024-05-15T09:00:00+00:00", "PT1H") for i in range(2)]}
+    with FakeLrs({"statements": []}) as other, FakeLrs(page) as lrs:
+        page["more"] = f"{other.url}/xAPI/statements?cursor=2"
+        res = read_xapi(xapi_source(lrs.url), LRS_PASSWORD)
+    (issue,) = res.issues
+    assert issue.code == "source_failed" and res.refused and not res.transient and not res.raw
+    assert f"the more link leads to {other.url}/xAPI/statements?cursor=2" in issue.message
+    assert "no credentials were sent" in issue.message
+    assert other.seen == [] and len(lrs.seen) == 1 and lrs.seen[0][1].startswith("Basic ")
+
+
+def test_the_first_page_is_scanned_even_when_nothing_on_it_is_new():
+    """A first fetch with no relevant statement still keeps its first page: it is scanned too,
+    in its parsed strings (the hyphen of the henkilötunnus written as a JSON escape)."""
+    from test_connector_files import make_hetu
+
+    hetu = make_hetu()
+    st = statement(account("e20001"), ATTEMPTED, f"{COURSE}tietosuoja", "2024-05-14T09:00:00+00:00",
+                   name=f"Kurssi {hetu}")
+    body = json.dumps({"statements": [st]}).encode().replace(hetu.encode(),
+                                                             hetu.replace("-", "\\u002d").encode())
+    assert hetu.encode() not in body
+    with FakeLrs(body) as lrs:
+        res = read_xapi(xapi_source(lrs.url), LRS_PASSWORD)
+    assert res.pages == [body] and res.new_pages == [body]   # the kept first page
+    hits = [i for i in res.issues if i.code == "henkilotunnus"]
+    assert res.refused and len(hits) == 1 and hetu not in hits[0].line()

@@ -165,3 +165,62 @@ def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run, plant):
         data = f.read_bytes()
         for v in planted:
             assert v not in data, (f, v)
+
+
+def test_demo_through_the_systems_gives_the_figures_of_the_file_demo(tmp_path, prefect_api):
+    """`osaava demo --systems`: the synthetic municipality served by a local REST API (OAuth2),
+    a SQLite payroll database with views and the LRS, collected through a sources file, gives
+    exactly the figures of `osaava demo` on the export files."""
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "COLUMNS": "200", "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("OSAAVA_VAR", None)
+    env.pop("OSAAVA_DB_URL", None)
+    exe = Path(sys.executable).with_name("osaava")
+    docs = {}
+    for name, extra in (("files", []), ("systems", ["--systems"])):
+        res = subprocess.run([str(exe), "demo", "--persons", "80", "--out", str(tmp_path / name), *extra],
+                             capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+        assert res.returncode == 0, res.stdout + res.stderr
+        docs[name] = _figures(tmp_path / name)
+        if extra:
+            out = res.stdout
+            for source in ("export", "goals", "payroll", "elearning"):
+                assert f"│ {source}" in out, out
+    # the same figures; sums over rows in another order may differ in the last bits
+    assert _same(docs["systems"][0], docs["files"][0])
+    kinds = {i["file"].split("-page-")[0] for i in docs["systems"][1]}
+    assert {"goals", "elearning"} <= kinds and "payroll-henkilosto.csv" in kinds
+
+
+def _same(a, b, path="") -> bool:
+    """Equal, floats to 1e-12 relative (the order of summation is not the same)."""
+    import math
+
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), (path, a.keys() ^ b.keys())
+        return all(_same(a[k], b[k], f"{path}/{k}") for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), path
+        return all(_same(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
+    if isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9), (path, a, b)
+        return True
+    assert a == b, (path, a, b)
+    return True
+
+
+def test_two_commands_at_once_each_start_their_temporary_server(tmp_path):
+    """Without PREFECT_API_URL each command starts Prefect's temporary server in the
+    installation's own Prefect home (var/prefect) and waits for it long enough: two collects
+    started together on one installation both succeed, and the batch is stored once."""
+    export = small_city.write(tmp_path / "export")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "OSAAVA_"))}
+    env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="200")
+    exe = Path(sys.executable).with_name("osaava")
+    procs = [subprocess.Popen([str(exe), "collect", "--input", str(export)], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert sorted("(new)" in o for o in outs) == [False, True], outs
+    assert (tmp_path / "var" / "prefect").is_dir() and (tmp_path / "var" / "osaava.db").is_file()

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from connectors.files import RawFile, read_folder, sha256
+from connectors.base import RawFile, sha256
+from connectors.files import read_folder
 from test_connector_files import make_hetu
 
 HETU = make_hetu("131052", "-", "308")  # built in code: no henkilötunnus in the repository
@@ -262,6 +263,23 @@ def test_refused_batch_keeps_no_rows(engine, export, tmp_path):
     # the same refused bytes again: nothing new
     assert store(engine, bad, issues=[hetu], refused=True).new is False
     assert counts(engine) == c
+
+
+def test_collecting_good_files_again_makes_them_current(engine, export, tmp_path):
+    """good A, then another good B, then a refused batch, then A's bytes again: the current
+    (latest collected) loaded batch is A, and a report never picks the refused one."""
+    a = store(engine, export)
+    other = read_folder(write_export(tmp_path / "b", change="3999;Uusi;YH;Yleishallinto;Allmän förvaltning"))
+    b = store(engine, other)
+    assert b.new and warehouse.latest_batch(engine).id == b.id
+    bad = read_folder(write_export(tmp_path / "bad", change="3100;Nimi;XX;Toimiala;Sektor"))
+    refused = store(engine, bad, refused=True)
+    assert warehouse.latest_batch(engine).id == b.id  # a refused batch blocks nothing
+    assert warehouse.latest_batch(engine, status=None).id == refused.id
+    again = store(engine, export)
+    assert (again.id, again.new) == (a.id, False)
+    assert warehouse.latest_batch(engine).id == a.id
+    assert warehouse.latest_batch(engine, status=None).id == a.id
 
 
 def test_failure_half_way_leaves_nothing(engine, export, monkeypatch):

@@ -1,0 +1,116 @@
+"""The year's figures from a stored batch: which batch a report uses, and the figures of the
+year with the previous year beside them (plain Python: the annual-report and follow-up tasks
+call these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from osaava import warehouse
+from osaava.figures import Figures, compute
+from osaava.guideline import ConfigError, Guideline, guideline_for_year, load_codes
+from osaava.report import figures_document
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+class BatchRefused(Exception):
+    """The batch a report would use was refused by validation."""
+
+
+class YearNotReportable(ValueError):
+    """A year that has not ended, or that the data does not cover (the message says which)."""
+
+
+def resolve_year(year: int | None, now: dt.datetime | None = None) -> int:
+    """The report year: 0 or ``None`` is the previous calendar year; a year that has not ended
+    is refused (the monthly follow-up covers the year so far)."""
+    last = previous_year_in_helsinki(now)
+    if not year:
+        return last
+    if year > last:
+        raise YearNotReportable(
+            f"Vuosi {year} ei ole vielä päättynyt: vuosiraportin voi tehdä vuodesta {last} tai "
+            f"aiemmasta (kuluvan vuoden tilanteen näyttää kuukausiseuranta). / Året {year} har inte "
+            f"tagit slut: årsrapporten kan göras för {last} eller tidigare (läget för innevarande år "
+            f"visar månadsuppföljningen).")
+    return int(year)
+
+
+def covered_years(frames: dict) -> list[int]:
+    """The years a batch holds data of: payroll lines paid or participations starting in them."""
+    years: set[int] = set()
+    pay = frames.get("payroll")
+    if pay is not None and len(pay):
+        years |= {int(y) for y in pay["pay_date"].dropna().dt.year.unique()}
+    tr = frames.get("trainings")
+    if tr is not None and len(tr):
+        years |= {int(y) for y in tr["start"].dropna().dt.year.unique()}
+    return sorted(years)
+
+
+def check_covered(frames: dict, year: int, batch_id: int) -> None:
+    years = covered_years(frames)
+    if year not in years:
+        span = f"{years[0]}–{years[-1]}" if years else "–"
+        raise YearNotReportable(
+            f"Aineisto (erä {batch_id}) ei kata vuotta {year}: siinä on palkka- ja koulutustietoja "
+            f"vuosilta {span}. Hae ensin vuoden {year} aineisto. / Materialet (parti {batch_id}) "
+            f"täcker inte året {year}: det har löne- och utbildningsuppgifter för åren {span}. "
+            f"Hämta först materialet för {year}.")
+
+
+@dataclass
+class YearFigures:
+    figures: Figures
+    guideline: Guideline
+    document: dict
+
+
+def batch_for_report(db_url: str | None, batch_id: int | None) -> warehouse.BatchInfo:
+    engine = warehouse.Warehouse.open(db_url).engine
+    if batch_id is not None:
+        info = warehouse.get_batch(engine, batch_id)
+    else:  # the current batch: the latest collected one that passed; a refused one blocks nothing
+        info = warehouse.latest_batch(engine)
+    if info is None:
+        raise LookupError("Varastossa ei ole yhtään hyväksyttyä aineistoa: aja ensin collect. / "
+                          "Lagret har inget godkänt material: kör först collect.")
+    if info.status != warehouse.LOADED:
+        raise BatchRefused(
+            f"Erä {info.id} ({info.source}) hylättiin tarkistuksessa: korjaa aineisto ja hae se "
+            f"uudelleen (katso tietojen laadun raportti). / Parti {info.id} ({info.source}) "
+            f"avvisades vid kontrollen: rätta materialet och hämta det på nytt (se "
+            f"datakvalitetsrapporten).")
+    return info
+
+
+def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
+    """The figures of ``year`` from a batch, and of the year before when the batch covers it."""
+    engine = warehouse.Warehouse.open(db_url).engine
+    frames = warehouse.load_frames(engine, batch_id)
+    info = warehouse.get_batch(engine, batch_id)
+    check_covered(frames, year, batch_id)
+    g = guideline_for_year(year)
+    codes = load_codes()
+    fig = compute(frames, g, codes, year)
+    previous, pg = None, None
+    try:
+        pg = guideline_for_year(year - 1)
+    except ConfigError:
+        pg = None
+    if pg is not None:
+        prev = compute(frames, pg, codes, year - 1)
+        if prev.organisation["persons_employed"]:
+            previous = prev
+    inputs = [{"entity": f["entity"], "file": f["name"], "rows": f["rows"], "sha256": f["sha256"]}
+              for f in info.files]
+    doc = figures_document(fig, g, inputs, previous, pg if previous else None)
+    return YearFigures(fig, g, doc)
+
+
+def previous_year_in_helsinki(now: dt.datetime | None = None) -> int:
+    """The year an annual report covers when none is given: the previous calendar year."""
+    return (now or dt.datetime.now(HELSINKI)).astimezone(HELSINKI).year - 1

@@ -15,7 +15,8 @@ from osaava.figures import compute
 from osaava.follow_up import follow_up, render_follow_up_html
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.recipients import load_recipients
-from tasks.notify import _texts, smtp_block_name
+from osaava.notices import texts as _texts
+from tasks.blocks import smtp_block_name
 
 
 def as_of_today() -> dt.date:
@@ -58,7 +59,7 @@ def make_follow_up(year: int | None, sectors: list[str], out: str) -> dict:
 
 @task(name="mail follow-up", persist_result=False, cache_policy=NO_CACHE)
 def mail_follow_up(made: dict, group: str) -> list[dict]:
-    from tasks.deliver import _settings
+    from tasks.blocks import resolve_smtp as _settings
 
     log = get_run_logger()
     s = made["summary"]

@@ -79,7 +79,7 @@ def synth(
 
 def _read_and_validate(input_dir: Path):
     from connectors.files import read_folder
-    from tasks.validate import validate_read
+    from osaava.quality import validate_read
 
     res = read_folder(input_dir)
     return res, validate_read(res)
@@ -123,7 +123,7 @@ def validate(
     _print_issues(issues)
     rows = sum(res.rows_read.values())
     if out is not None:
-        from tasks.validate import write_quality_report
+        from osaava.dq_report import write_quality_report
 
         for p in write_quality_report(res, issues, out).values():
             console.print(f"data-quality report: {p}", markup=False, highlight=False, soft_wrap=True)

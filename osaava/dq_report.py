@@ -122,3 +122,27 @@ def render_dq_report(issues: Iterable[Issue], rows_read: Mapping[str, int],
     css = {"refused": "refused", "loaded with warnings": "warnings"}.get(status, "loaded")
     html = _COMPILED.render(r=data, css=css)
     return html, data
+
+
+def write_quality_report(res, issues: list, folder) -> dict[str, str]:
+    """The HR-internal data-quality report (HTML, JSON). Returns name → path.
+
+    GX Data Docs are not written (issue 13): Great Expectations renders data values into them
+    unescaped and loads scripts from CDNs, so a value in an export could run script in HR's
+    browser. This report lists every failed check with file, rows, column and masked examples,
+    escaped by Jinja2's autoescape."""
+    import json
+    from pathlib import Path
+
+    from osaava.issues import critical
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = [{"entity": r.entity, "file": r.name, "sha256": r.sha256} for r in res.raw]
+    html, data = render_dq_report(issues, res.rows_read, inputs, bool(critical(issues)))
+    paths = {"data_quality": folder / "data-quality.html", "data_quality_json": folder / "data-quality.json"}
+    paths["data_quality"].write_text(html, encoding="utf-8")
+    paths["data_quality_json"].write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return {k: str(v) for k, v in paths.items()}
+
+

@@ -721,6 +721,18 @@ def reconcile(rows_read: Mapping[str, int], refused: bool) -> dict:
     return {**total, "entities": entities}
 
 
+def validate_read(res) -> list[Issue]:
+    """All issues of a read batch (a :class:`connectors.base.ReadResult`): the reading's own,
+    then the suites' (only when it could be read)."""
+    issues = list(res.issues)
+    if res.refused:
+        return issues
+    from osaava.guideline import latest_guideline, load_codes
+
+    issues.extend(validate(res.frames, load_codes(), latest_guideline()))
+    return issues
+
+
 if __name__ == "__main__":  # pragma: no cover
     for p in write_suites():
         print(p)

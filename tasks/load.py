@@ -12,7 +12,7 @@ from osaava import warehouse
 from osaava.issues import Issue
 from osaava.loading import land_and_store
 
-load_read = land_and_store  # the plain function, for tests and the CLI
+
 
 
 @task(name="land and load batch", persist_result=False, cache_policy=NO_CACHE, retries=2,

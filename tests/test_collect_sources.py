@@ -141,8 +141,8 @@ def city(tmp_path_factory, small_frames):
 
 
 def test_sources_give_the_figures_of_the_export_and_load_once(city, small_frames):
-    from tasks.load import load_read
-    from tasks.validate import validate_read
+    from osaava.loading import land_and_store as load_read
+    from osaava.quality import validate_read
 
     cfg, api, tmp = city
     var = tmp / "var"

@@ -109,8 +109,8 @@ def test_a_broken_vml_part_is_still_scanned():
 
 def test_refused_batch_is_never_landed(tmp_path):
     from bad_inputs import _extra_fields
-    from tasks.load import load_read
-    from tasks.validate import validate_read
+    from osaava.loading import land_and_store as load_read
+    from osaava.quality import validate_read
 
     folder = tmp_path / "x"
     _extra_fields("koulutukset", 3, ["", HETU])(folder)

@@ -13,8 +13,6 @@ from osaava.issues import Issue
 from osaava.loading import land_and_store
 
 
-
-
 @task(name="land and load batch", persist_result=False, cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=5, timeout_seconds=3600)
 def load_batch(res: ReadResult, issues: list[Issue], db_url: str | None, var_dir: str,

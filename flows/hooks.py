@@ -53,9 +53,18 @@ def failed_step(flow_run_id) -> str:
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
                 task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
                     any_=[StateType.FAILED, StateType.CRASHED]))))
-        return ", ".join(sorted({r.name.rsplit("-", 1)[0] for r in runs})) or "(the flow itself)"
+        return ", ".join(sorted({r.name.rsplit("-", 1)[0] for r in runs})) or "(ajo / körningen)"
     except Exception:  # the alert must go out even when the API cannot say more
-        return "(unknown)"
+        return "(tuntematon / okänt)"
+
+
+#: What a failed run of each flow means for HR, in plain words.
+CONSEQUENCE = {
+    "collect": ("Mitään ei ladattu; raporteissa käytetään edelleen aiempaa hyväksyttyä aineistoa.",
+                "Inget laddades; rapporterna använder fortfarande det tidigare godkända materialet."),
+    "annual-report": ("Raporttia ei lähetetty kenellekään.", "Rapporten skickades inte till någon."),
+    "follow-up": ("Seurantaa ei lähetetty.", "Uppföljningen skickades inte."),
+}
 
 
 def alert_hr(flow, flow_run, state) -> None:
@@ -66,6 +75,7 @@ def alert_hr(flow, flow_run, state) -> None:
         return
     values = {"flow": flow.name, "run": flow_run.name, "step": failed_step(flow_run.id),
               "reason": mask_hetu(plain_reason(state.message) or state.name), "link": ui_link(flow_run.id)}
+    values["consequence_fi"], values["consequence_sv"] = CONSEQUENCE.get(flow.name, ("", ""))
     subject, text = compose("failure", **values)
     try:
         send_to_hr(f"failure-{flow_run.id}", subject, text, None)

@@ -330,7 +330,7 @@ def test_a_rejection_needs_a_comment_and_a_year_must_have_ended(service, smtp, c
     assert len(fail) == 1
     body = fail[0].get_body(("plain",)).get_content()
     assert f"Vuosi {this_year} ei ole vielä päättynyt" in body and f"Året {this_year} har inte tagit slut" in body
-    assert "Flow run encountered" not in body
+    assert "Flow run encountered" not in body and "Raporttia ei lähetetty kenellekään." in body
     far = start(service, "annual-report/annual-report", report_params(service, year=2031 if this_year > 2031 else 2001))
     wait_for(service, far, {"FAILED"})
 
@@ -559,6 +559,7 @@ def test_a_source_down_loads_nothing_and_mails_hr_once(service, smtp, systems):
     body = mails[0].get_body(("plain",)).get_content()
     assert "goals (rest)" in body and "HTTP 500" in body and str(run_id) in body
     assert "Lähdettä goals (rest) ei voitu lukea" in body and "Källan goals (rest) kunde inte läsas" in body
+    assert "Mitään ei ladattu; raporteissa käytetään edelleen aiempaa hyväksyttyä aineistoa." in body
 
 
 def test_hr_starts_and_approves_the_report_in_the_browser(service, smtp, collected):

@@ -599,14 +599,20 @@ def test_hr_starts_and_approves_the_report_in_the_browser(service, smtp, collect
             page.locator("input[type=number]").first.fill("2024")
             page.get_by_role("button").filter(has_text="committee").first.click()
             page.get_by_role("option", name="hr", exact=True).click()
+            page.get_by_role("listbox").wait_for(state="hidden")
             page.screenshot(path=str(art / "hr-1-run-form.png"), full_page=True)
+            form_url = page.url
             page.get_by_role("button", name="Submit").click()
-            deadline = time.monotonic() + 60
-            while True:
+            deadline = time.monotonic() + 180
+            while True:  # the UI leaves the form once the server has made the run
                 new = started_from_the_form()
                 if new or time.monotonic() > deadline:
                     break
                 time.sleep(1)
+            page.screenshot(path=str(art / "hr-1b-submitted.png"), full_page=True)
+            if not new:
+                pytest.fail(f"the form did not start a run (still on the form: {page.url == form_url}); "
+                            f"the page says: {page.inner_text('body')[-1500:]}")
             assert len(new) == 1, "the form did not start a run"
             run_id = new[0].id
             assert new[0].parameters["params"]["recipient_group"] == "hr"

@@ -92,9 +92,13 @@ def _print_issues(issues, limit: int = 40) -> None:
 
 
 def _copy_quality(batch: dict, out: Path) -> list[Path]:
-    """The collect run's data-quality report (written beside the landing area) into OUT."""
+    """The collect run's data-quality report (written beside the landing area) into
+    OUT/hr-internal/ (it never leaves HR)."""
     import shutil
 
+    from tasks.render import INTERNAL_DIR
+
+    out = out / INTERNAL_DIR
     out.mkdir(parents=True, exist_ok=True)
     copied = []
     for src in batch.get("quality_report", {}).values():
@@ -162,7 +166,7 @@ def _run(input_dir: Path, year: int, out: Path, db_url: str | None, var_dir: Pat
               f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
               f"run again.", 1)
     if issues:
-        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html in {out}",
+        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html in {out / 'hr-internal'}",
                       highlight=False, soft_wrap=True)
     with console.status(f"Annual report {year}: figures, report files…"):
         try:
@@ -195,7 +199,8 @@ def _summary(result: dict) -> None:
                   f"{b['rows_quarantined']}", highlight=False)
     for name, path in result["paths"].items():
         if not name.startswith("chart_"):
-            console.print(f"{name:14} {path}", highlight=False, soft_wrap=True)
+            who = "public" if Path(path).parent.name == "public" else "HR-internal"
+            console.print(f"{name:14} {path}  ({who})", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -62,6 +62,12 @@ def _wrap(text: str, width: int = 18) -> str:
 
 
 def _png(fig: Figure) -> bytes:
+    """The figure as PNG. Every text is drawn as it is: a label from the data (a sector name
+    with "$…$") is never parsed as mathtext."""
+    import matplotlib.text
+
+    for text in fig.findobj(matplotlib.text.Text):
+        text.set_parse_math(False)
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},

@@ -1,16 +1,19 @@
 """Artifacts on every run, with stable keys, and no personal data: batch status, the figure
-summary, links to the report files."""
+summary (from the public document of the disclosure step, like every public output), links to
+the report files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from prefect import task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from osaava.disclosure import disclose, kind_of
 from osaava.issues import mask_hetu
-from osaava.report import fmt, kind_of, texts
+from osaava.report import fmt, texts
 
 SUMMARY_KEYS = ("persons_employed", "htv", "training_days_per_htv", "direct_cost_eur",
                 "total_cost_eur", "budget_use_pct", "share_trained_pct",
@@ -32,18 +35,39 @@ def batch_markdown(batch: dict) -> str:
     return "\n".join(lines)
 
 
+def public_document(doc: dict, paths: dict[str, str] | None = None) -> dict:
+    """What an artifact may show: the public document the render step published
+    (hr-internal/disclosure.json), or ``doc`` through the disclosure step."""
+    if "hidden" in doc:
+        return doc
+    p = (paths or {}).get("disclosure")
+    if p and Path(p).is_file():
+        return json.loads(Path(p).read_text(encoding="utf-8"))
+    from osaava.guideline import guideline_for_year
+
+    return disclose(doc, guideline_for_year(doc["year"]).suppression_min_persons)
+
+
 def figures_markdown(doc: dict, lang: str = "fi") -> str:
+    """The figure summary of a report, from its public document (".." where hidden)."""
+    doc = public_document(doc)
     t = texts(lang)
     org = doc["organisation"]
+    hidden = set(doc.get("hidden", ()))
+
+    def show(key: str, value) -> str:
+        return ".." if f"organisation/{key}" in hidden else fmt(value, lang, kind_of(key))
+
     lines = [f"# {t['title'].format(year=doc['year'])}", "",
              f"{doc['guideline']['id']} {doc['guideline']['version']}", "",
              f"| {t['figure']} | {t['value']} |", "| --- | ---: |"]
     for key in SUMMARY_KEYS:
-        lines.append(f"| {t['figures'][key]} | {fmt(org[key], lang, kind_of(key))} |")
+        lines.append(f"| {t['figures'][key]} | {show(key, org[key])} |")
     lines += ["", f"## {t['targets_heading']}", ""]
     for x in doc["targets"]:
         met = t["no_data"] if x["met"] is None else (t["met"] if x["met"] else t["not_met"])
-        lines.append(f"- {t['figures'][x['key']]}: {fmt(x['value'], lang, kind_of(x['key']))} "
+        value = ".." if x.get("hidden") else fmt(x["value"], lang, kind_of(x["key"]))
+        lines.append(f"- {t['figures'][x['key']]}: {value} "
                      f"({x['comparison']} {fmt(x['target'], lang, kind_of(x['key']))}) — {met}")
     return "\n".join(lines)
 
@@ -56,7 +80,7 @@ def publish_batch(batch: dict) -> None:
 
 @task(name="publish report artifacts", cache_policy=NO_CACHE, persist_result=False)
 def publish_report(key: str, doc: dict, paths: dict[str, str]) -> None:
-    create_markdown_artifact(key=key, markdown=figures_markdown(doc),
+    create_markdown_artifact(key=key, markdown=figures_markdown(public_document(doc, paths)),
                              description="Figures of the report (aggregates only).")
     create_table_artifact(key=f"{key}-inputs", table=[
         {"entity": i["entity"], "file": i.get("file", ""), "rows": i["rows"], "sha256": i["sha256"][:16]}
@@ -71,7 +95,7 @@ def approval_description(doc: dict, paths: dict[str, str], group: str) -> str:
     """What HR sees on the approval form: the figure summary and the draft files."""
     files = "\n".join(f"- `{Path(p).resolve()}`" for k, p in sorted(paths.items())
                       if k.startswith(("report_pdf", "report_xlsx", "report_html")))
-    return (figures_markdown(doc) + "\n\n## Luonnokset / Utkast\n\n" + files
+    return (figures_markdown(public_document(doc, paths)) + "\n\n## Luonnokset / Utkast\n\n" + files
             + f"\n\nVastaanottajat / Mottagare: **{group}**. Hyväksy ja lähetä / Godkänn och "
             "skicka: switch on. Hylkää / Avslå: leave it off and write why.")
 

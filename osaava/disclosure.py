@@ -243,6 +243,17 @@ def _suppress_figures(block: dict, m: int, paths: list[str], prefix: str = "",
     hidden = {s: _primary(v, FAMILIES, m, sec_exp.get(s)) for s, v in secs.items()}
     _protect({"": block["organisation"]}, org_h, set(), FAMILIES, m, levels=True)
     _protect(secs, hidden, org_h[""], FAMILIES, m, levels=True)
+    # a family the organisation shows as 0 is 0 in every sector: hiding it there hides nothing
+    # (and a reader would "recover" it anyway), so it is shown
+    org = block["organisation"]
+    for f in FAMILIES:
+        if f.name in org_h[""] or _n(org.get(f.base)) != 0:
+            continue
+        if any(_n(org.get(k)) != 0 for k in f.members):
+            continue
+        for s, v in secs.items():
+            if f.name in hidden[s] and all(_n(v.get(k)) == 0 for k in f.members):
+                hidden[s] = hidden[s] - {f.name}
     _blank(block["organisation"], org_h[""], FAMILIES, f"{prefix}organisation/", paths)
     for s, v in secs.items():
         _blank(v, hidden[s], FAMILIES, f"{prefix}sectors/{s}/", paths)
@@ -424,9 +435,11 @@ def _round_block(block: dict) -> None:
 
 
 def _gap(rows: dict[str, dict], m: int, hidden_real: bool) -> tuple[float | None, bool]:
-    """max − min of the shown, rounded shares of the real groups of at least m persons."""
+    """max − min of the shown, rounded shares of the groups of at least m persons. When a
+    group of at least m persons is folded or hidden (``hidden_real``), the gap is computed from
+    the shown rows only, the residual row included, and is marked partial."""
     shares = [v["share_trained_pct"] for g, v in rows.items()
-              if g != RESIDUAL and v.get("share_trained_pct") is not None
+              if (g != RESIDUAL or hidden_real) and v.get("share_trained_pct") is not None
               and _n(v.get("persons_employed")) >= m]
     if len(shares) < 2:
         return None, hidden_real

@@ -39,7 +39,7 @@ def run(tmp_path, prefect_api):
 
 
 def _figures(path):
-    doc = json.loads((path / "figures.json").read_text(encoding="utf-8"))
+    doc = json.loads((path / "hr-internal" / "figures.json").read_text(encoding="utf-8"))
     inputs = doc.pop("inputs")
     return doc, inputs
 
@@ -71,7 +71,10 @@ def test_rerun_is_byte_identical_and_loads_nothing_new(tmp_path, run):
     assert run("report", "--input", str(src), "--year", "2024", "--out", str(a)).returncode == 0
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(b))
     assert res.returncode == 0
-    assert (a / "figures.json").read_bytes() == (b / "figures.json").read_bytes()
+    assert (a / "hr-internal" / "figures.json").read_bytes() == (b / "hr-internal" / "figures.json").read_bytes()
+    # the public files too: the same inputs give the same bytes
+    for name in ("report-fi.xlsx", "report-sv.pdf", "summary-fi.html"):
+        assert (a / "public" / name).read_bytes() == (b / "public" / name).read_bytes(), name
 
 
 def test_refused_batch_makes_no_report(tmp_path, run):
@@ -84,7 +87,7 @@ def test_refused_batch_makes_no_report(tmp_path, run):
     assert res.returncode == 1
     assert "henkilosto.csv" in (res.stdout + res.stderr) and "row 2" in (res.stdout + res.stderr) and "Alkupvm" in (res.stdout + res.stderr)
     assert "Traceback" not in (res.stdout + res.stderr)
-    assert not (out / "figures.json").exists()
+    assert not (out / "hr-internal" / "figures.json").exists() and not (out / "public").exists()
 
 
 def test_year_without_guideline_is_a_clear_error(tmp_path, run):

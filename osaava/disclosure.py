@@ -574,6 +574,8 @@ def exposure(frames: dict, fig, g) -> dict:
       working-time part;
     - ``persons_applications`` / ``_compliant`` / ``_noncompliant``: persons with
       participations that needed an application, complying or not;
+    - ``persons_needs`` / ``persons_needs_fulfilled``: persons with training needs recorded in
+      the discussions held, and with needs fulfilled;
     - ``findings``: {code: {sector: persons, "total": persons}} from the findings' person ids.
     """
     import pandas as pd
@@ -612,6 +614,37 @@ def exposure(frames: dict, fig, g) -> dict:
         "persons_applications_compliant": a[a["app_required"] & a["app_ok"]],
         "persons_applications_noncompliant": a[a["app_required"] & ~a["app_ok"]],
     }
+    # needs of the discussions held in Y by eligible persons (osaava.figures, "needs")
+    covering = p_y[(p_y["start"] <= y.end) & (p_y["end_eff"] >= y.end)]
+    emps = periods.groupby(["person_id", "employment_no"])["start"].min().rename("emp_start")
+    cur = covering[["person_id", "employment_no"]].drop_duplicates().join(
+        emps, on=["person_id", "employment_no"])
+    cut = y.end - pd.DateOffset(months=g.discussion_eligibility_months)
+    eligible = set(cur.loc[cur["emp_start"] <= cut, "person_id"].unique())
+    d = frames["discussions"]
+    held_on = pd.to_datetime(d["held_on"])
+    dq = d[(d["year"] == fig.year) & (d["status"] == "käyty") & (held_on >= y.start)
+           & (held_on <= y.end) & d["person_id"].isin(eligible)]
+    nd = frames["needs"]
+    n = nd[(nd["delivery"] == "koulutus") & nd["discussion_id"].isin(dq["discussion_id"])].merge(
+        dq[["discussion_id", "held_on", "person_id"]].rename(columns={"person_id": "d_person"}),
+        on="discussion_id", how="left")
+    n["person_id"] = n["person_id"].where(n["person_id"].map(sector_of).notna(), n["d_person"])
+    n["sector"] = n["person_id"].map(sector_of).astype("str")
+    if len(n):
+        from osaava.figures import add_months
+
+        n["held_on"] = pd.to_datetime(n["held_on"])
+        n["window_end"] = add_months(n["held_on"], pd.Series(g.needs_window_months, index=n.index))
+        cand = tr[(tr["status"] != "peruttu") & (tr["hours"] > 0)][["person_id", "competence_area", "start"]]
+        mm = n[["need_id", "person_id", "competence_area", "held_on", "window_end"]].merge(
+            cand, on=["person_id", "competence_area"])
+        done = set(mm.loc[(mm["start"] >= mm["held_on"]) & (mm["start"] <= mm["window_end"]), "need_id"])
+        fulfilled = n[n["need_id"].isin(done)]
+    else:
+        fulfilled = n
+    sets["persons_needs"] = n
+    sets["persons_needs_fulfilled"] = fulfilled
     org: dict = {}
     secs: dict[str, dict] = {s: {} for s in fig.sectors}
     for key, df in sets.items():

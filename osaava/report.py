@@ -184,8 +184,11 @@ def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -
     if kind == "group":
         return t["group_names"].get(spec[2], spec[2])
     if kind == "residual":  # the folded small groups of a dimension, named
+        from osaava.report_tables import GROUP_ORDER
+
+        rank = {g: i for i, g in enumerate(GROUP_ORDER)}
         names = [label(("sector", g) if spec[1] == "sector" else ("group", spec[1], g), lang, doc)
-                 for g in spec[2]]
+                 for g in sorted(spec[2], key=lambda g: (rank.get(g, len(rank)), g))]
         return t["residual"].format(members=", ".join(n.lower() for n in names))
     if kind == "level":
         k = spec[1]
@@ -261,10 +264,9 @@ def disclosure_notes(public: dict, lang: str) -> list[str]:
     hidden = public.get("hidden", [])
     out = [t["rule"].format(n=n, mark=HIDDEN_MARK)]
     for dim, members in (public.get("folded") or {}).items():
-        names = [label(("group", dim, g), lang, public) for g in members]
-        out.append(t["folded"].format(dimension=texts(lang)["dimensions"][dim].lower(), n=n,
-                                      members=", ".join(x.lower() for x in names),
-                                      residual=texts(lang)["residual"].format(members="…")))
+        key = "folded" if public.get("groups", {}).get(dim) else "folded_all"
+        out.append(t[key].format(dimension=texts(lang)["dimensions"][dim].lower(), n=n,
+                                 residual=label(("residual", dim, tuple(members)), lang, public)))
     secs = [s for s in public.get("sectors", {})
             if any(p.startswith(f"sectors/{s}/") for p in hidden)]
     if secs:

@@ -2,7 +2,8 @@
 
 Pure functions returning strings, bytes and dicts; writing files and sending mail are the task
 layer's job. Texts live in ``osaava/locale/<lang>.yaml``; numbers and dates are formatted with
-Babel. Everything public is made from the one output of :func:`suppress`.
+Babel. Everything public is made from the one output of the disclosure step
+(:func:`osaava.disclosure.disclose`; :func:`suppress` is its old name here).
 
 The committee report comes in three forms made from the same template
 (``templates/report.html.j2``) and the same tables (:mod:`osaava.report_tables`):
@@ -10,7 +11,8 @@ The committee report comes in three forms made from the same template
 - the HTML mail body (:func:`render_mail_html`): CSS inlined, one column, charts referenced by
   file name (the mail builder turns them into CID parts);
 - the PDF appendix (:func:`render_pdf`): WeasyPrint, A4, "Liite"/"Bilaga" header, page numbers;
-- the XLSX workbook (:func:`render_xlsx`): a sheet per table, numbers as numbers.
+- the XLSX workbook (:func:`render_xlsx`): a sheet per table, numbers as the rounded numbers
+  the other two show.
 """
 
 from __future__ import annotations

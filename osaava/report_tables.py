@@ -1,9 +1,9 @@
 """The committee report's tables, language-neutral: one structure for the HTML mail, the PDF
 appendix and the XLSX workbook, so that all three show the same cells.
 
-Pure functions of the *public* (suppressed) document of :func:`osaava.report.suppress`: a cell
-that suppression hid stays hidden here (``Cell.hidden``), and a value derived from a hidden cell
-is hidden too. Labels are *specs* (tuples such as ``("sector", "SIV")``) that the renderer turns
+Pure functions of the *public* document of :func:`osaava.disclosure.disclose`: a cell that the
+disclosure step hid stays hidden here (``Cell.hidden``), a value derived from a hidden cell is
+hidden too, and every value is rounded half up to the precision it is shown with. Labels are *specs* (tuples such as ``("sector", "SIV")``) that the renderer turns
 into words of its language; no text of any language is spelled here.
 
 The few figures the report needs beyond ``osaava.figures`` are derived here from the document:

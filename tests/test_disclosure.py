@@ -241,3 +241,20 @@ def test_the_report_writes_the_rounded_number(value, kind, text):
     from osaava.report import fmt
 
     assert fmt(value, "fi", kind) == text
+
+
+def test_artifacts_show_the_public_numbers():
+    """The Prefect artifact's figure summary is made from the public document: rounded, and
+    ".." where the disclosure step hid a figure."""
+    from tasks.artifacts import figures_markdown
+
+    doc = doc_with(share_trained_pct=331 / 485 * 100, supervisors=40, supervisors_compliant=38,
+                   supervisor_compliance_pct=95.0)
+    doc["targets"] = [{"key": "share_trained_pct", "value": 331 / 485 * 100, "target": 70.0,
+                       "comparison": ">=", "met": False}]
+    doc["guideline"] = {"id": "kauniainen-koulutusohje", "version": "2024.1"}
+    md = figures_markdown(disclose(doc, MIN))
+    # 331 / 485 × 100 = 68.247… → "68,2"; 2 supervisors without the level: the share is hidden
+    assert "| 68,2 |" in md and "68,24" not in md
+    line = [x for x in md.splitlines() if x.startswith("| Esihenkilöiden johtamiskoulutus")][0]
+    assert line.endswith("| .. |")

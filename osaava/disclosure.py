@@ -43,6 +43,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from osaava.figures import FINDINGS
+
 RESIDUAL = "other"  # the folded residual group ("muut" / "övriga")
 APPLICATION_FINDINGS = ("application_missing", "application_late", "approver_below_limit")
 WORKING_TIME_PARTS = ("ordered", "paid_leave", "unpaid")
@@ -182,6 +184,23 @@ def _pick(shown: list[str], need: float, size) -> str:
     return next((k for k in order if size(k) >= need), order[-1])
 
 
+def _roomy(shown: list[str], parts: dict[str, dict], hidden: dict[str, set[str]],
+           families: tuple[Family, ...], f: Family, m: int) -> list[str]:
+    """The parts that can protect a small hidden one: hiding a part only helps if it could be
+    m−1 persons smaller or larger without leaving what the reader knows of it — its value at
+    least m−1, and at least m−1 below its parent's shown count (fulfilled needs below the
+    recorded needs). Falls back to every shown part when none can."""
+    parent = next((p for p in families if p.name == f.parent), None)
+
+    def room(k: str) -> float:
+        if parent is None or parent.name in hidden[k]:
+            return float("inf")
+        return _n(parts[k].get(parent.base)) - _n(parts[k].get(f.base))
+
+    good = [k for k in shown if _n(parts[k].get(f.base)) >= m - 1 and room(k) >= m - 1]
+    return good or shown
+
+
 def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: set[str],
              families: tuple[Family, ...], m: int, levels: bool = False) -> bool:
     """Secondary suppression over parts that add up to a shown total (in place). Sizes are the
@@ -197,15 +216,44 @@ def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: 
             hid = [k for k in parts if f.name in hidden[k]]
             if not hid:
                 continue
-            hidden_sum = sum(_n(parts[k].get(f.base)) for k in hid)
-            if len(hid) > 1 and not 0 < hidden_sum < m:
-                continue
             shown = [k for k in parts if f.name not in hidden[k]]
             if not shown:
                 continue
-            k = _pick(shown, m - hidden_sum, lambda k: _n(parts[k].get(f.base)))
-            hidden[k] |= _descendants(families, f.name)
-            changed = any_change = True
+            hidden_sum = sum(_n(parts[k].get(f.base)) for k in hid)
+            if len(hid) == 1 or 0 < hidden_sum < m:
+                k = _pick(_roomy(shown, parts, hidden, families, f, m), m - hidden_sum,
+                          lambda k: _n(parts[k].get(f.base)))
+                hidden[k] |= _descendants(families, f.name)
+                changed = any_change = True
+                continue
+            parent = next((p for p in families if p.name == f.parent), None)
+            if parent is not None:
+                # the hidden parts that are not small must be able to give and take m−1
+                # persons within what the reader knows of them (0 … their parent's count),
+                # or a small one is still narrowed
+                def room(k: str) -> float:
+                    if parent.name in hidden[k]:
+                        return float("inf")
+                    return _n(parts[k].get(parent.base)) - _n(parts[k].get(f.base))
+
+                big = [k for k in hid if not 0 < _n(parts[k].get(f.base)) < m]
+                if len(big) < len(hid) and (sum(room(k) for k in big) < m - 1
+                                            or sum(_n(parts[k].get(f.base)) for k in big) < m - 1):
+                    k = max(shown, key=lambda k: (min(room(k), _n(parts[k].get(f.base))), k))
+                    hidden[k] |= _descendants(families, f.name)
+                    changed = any_change = True
+                    continue
+            if f.complement_of is not None:
+                # the complement (supervisors without the level, applications not complying)
+                # of the hidden parts is known too: total's complement − the shown parts'
+                def rest(k: str) -> float:
+                    return _n(parts[k].get(f.complement_of)) - _n(parts[k].get(f.base))
+
+                rest_sum = sum(rest(k) for k in hid)
+                if 0 < rest_sum < m:
+                    k = _pick(shown, m - rest_sum, rest)
+                    hidden[k] |= _descendants(families, f.name)
+                    changed = any_change = True
         if levels:  # supervisors = Σ levels 0–4, within each scope
             for k, vals in parts.items():
                 if "supervisors" in hidden[k]:
@@ -219,6 +267,33 @@ def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: 
                     hidden[k].add(_pick(shown, m - hidden_sum, lambda lv: _n(vals.get(lv))))
                     changed = any_change = True
     return any_change
+
+
+def _protect_level_block(org: dict, secs: dict[str, dict], org_hidden: set[str],
+                         hidden: dict[str, set[str]], m: int) -> bool:
+    """The sectors × levels table has totals both ways. For the block of sectors whose
+    supervisors are hidden, a reader knows the block's supervisors (the city's minus the shown
+    sectors') and, for each level the city shows, the block's count of it; the rest of the block
+    (the levels the city hides) is their difference. When that rest is 1 … m−1, one more cell
+    of a shown level is hidden in a shown sector (the smallest above 0), so that the block's
+    count of that level is no longer known. Returns whether a cell was hidden."""
+    if "supervisors" in org_hidden or len(secs) < 2:
+        return False
+    block = [s for s in secs if "supervisors" in hidden[s]]
+    if not block:
+        return False
+    known = [lv for lv in LEVEL_FAMILIES if lv not in org_hidden
+             and all(lv not in hidden[s] for s in secs if s not in block)]
+    sup = sum(_n(secs[s].get("supervisors")) for s in block)
+    rest = sup - sum(_n(secs[s].get(lv)) for s in block for lv in known)
+    if not 0 < rest < m:
+        return False
+    cands = [(s, lv) for s in secs if s not in block for lv in known if _n(secs[s].get(lv)) > 0]
+    if not cands:
+        return False
+    s, lv = min(cands, key=lambda c: (_n(secs[c[0]].get(c[1])), c))
+    hidden[s].add(lv)
+    return True
 
 
 def _blank(cells: dict, hidden_families: set[str], families: tuple[Family, ...], prefix: str,
@@ -243,6 +318,8 @@ def _suppress_figures(block: dict, m: int, paths: list[str], prefix: str = "",
     hidden = {s: _primary(v, FAMILIES, m, sec_exp.get(s)) for s, v in secs.items()}
     _protect({"": block["organisation"]}, org_h, set(), FAMILIES, m, levels=True)
     _protect(secs, hidden, org_h[""], FAMILIES, m, levels=True)
+    while _protect_level_block(block["organisation"], secs, org_h[""], hidden, m):
+        _protect(secs, hidden, org_h[""], FAMILIES, m, levels=True)
     # a family the organisation shows as 0 is 0 in every sector: hiding it there hides nothing
     # (and a reader would "recover" it anyway), so it is shown
     org = block["organisation"]
@@ -343,11 +420,18 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
     which the applications table shows."""
     fp = (exp or {}).get("findings") or {}
     summary: dict[str, dict] = {}
-    for f in src.get("findings", []):
+    findings = list(src.get("findings", []))
+    for f in findings:
         s = summary.setdefault(f["code"], {"severity": f["severity"], "total": 0,
                                            "sectors": {c: 0 for c in sectors}})
         s["sectors"][f["sector"]] = s["sectors"].get(f["sector"], 0) + int(f["count"])
         s["total"] += int(f["count"])
+    if any(code in summary for code in APPLICATION_FINDINGS):
+        # the three add up to the non-compliant applications: each is listed, a 0 too, so
+        # that one of them can be hidden to protect another
+        for code in APPLICATION_FINDINGS:
+            summary.setdefault(code, {"severity": FINDINGS[code][0], "total": 0,
+                                      "sectors": {c: 0 for c in sectors}})
 
     def persons(code: str, scope: str) -> float:
         s = summary[code]
@@ -406,7 +490,8 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
             hsum = sum(count(c, scope) for c in hid)
             if len(hid) > 1 and not 0 < hsum < m:
                 continue
-            shown = [c for c in codes if scope not in hidden[c] and count(c, scope) > 0]
+            # a shown 0 protects as well as any other: the reader no longer knows it is 0
+            shown = [c for c in codes if scope not in hidden[c]]
             if not shown:
                 continue
             hidden[_pick(shown, m - hsum, lambda c: count(c, scope))].add(scope)

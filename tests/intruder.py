@@ -133,14 +133,15 @@ def check_html_matches_workbook(html: Path, book: dict[str, Sheet]) -> int:
 NUMBER = re.compile(r"(?<![\w.,])-?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?(?![\w])")
 
 
-def check_html_text_numbers(html: Path, book: dict[str, Sheet], year: int) -> int:
+def check_html_text_numbers(html: Path, book: dict[str, Sheet], year: int,
+                            min_persons: int = 5) -> int:
     """The numbers in the HTML's running text about the figures — chart alt texts, the gap
     lines, the target boxes — are numbers of the workbook too (or years): the text tells
     nothing the tables do not. Returns the number of numbers checked."""
     raw = html.read_text(encoding="utf-8")
     known = {round(float(v), 6) for s in book.values() for r in s.rows.values() for v in r
              if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    known |= {float(year), float(year - 1)}
+    known |= {float(year), float(year - 1), float(min_persons)}  # and the rule's threshold
     parts = re.findall(r'alt="([^"]*)"', raw)
     parts += re.findall(r'<p class="gap"[^>]*>(.*?)</p>', raw, flags=re.S)
     parts += re.findall(r'<div class="target[^"]*"[^>]*>(.*?)</div>', raw, flags=re.S)
@@ -259,7 +260,7 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
     cells = check_html_matches_workbook(folder / "report-fi.html", book)
     cells += check_html_matches_workbook(folder / "summary-fi.html", book)
     year = int(re.search(r"\b(\d{4})\b", str(book["key_figures"].head[1])).group(1))
-    cells += check_html_text_numbers(folder / "report-fi.html", book, year)
+    cells += check_html_text_numbers(folder / "report-fi.html", book, year, min_persons)
     partial = gap_partial(folder / "report-fi.html")
     m = Model()
     org_label = t["organisation"]

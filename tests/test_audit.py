@@ -228,3 +228,21 @@ def test_the_intruder_finds_what_a_weaker_step_leaves(demo_frames, tmp_path, mon
     folder, doc = report(frames, tmp_path)
     with pytest.raises(AssertionError, match="determined"):
         intruder.audit(folder, doc, MIN)
+
+
+@pytest.mark.parametrize("seed, persons, k", [(3, 300, None), (3, 300, 3), (5, 80, None)])
+def test_other_municipalities(tmp_path, seed, persons, k):
+    """Smaller synthetic cities, where the first version of the step still leaked: a level
+    block whose rest was 2 (sectors × supervisor levels with totals both ways), fulfilled needs
+    protected by a sector with no room under its recorded needs, and an application finding
+    given back by zeros."""
+    from connectors.files import read_folder
+    from osaava.synth import generate, write_export
+
+    export = tmp_path / "export"
+    write_export(generate(persons, (YEAR - 1, YEAR), seed), export)
+    frames = read_folder(export).frames
+    if k:
+        frames = with_small_groups(frames, k)
+    folder, doc = report(frames, tmp_path / "out")
+    intruder.audit(folder, doc, MIN)

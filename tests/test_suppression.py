@@ -150,7 +150,7 @@ def test_no_total_reveals_a_hidden_cell(yf, public):
 
 def test_secondary_suppression_picks_enough_and_finding_totals():
     doc = {"year": 2025, "organisation": {}, "sectors": {}, "groups": {}, "targets": [],
-           "findings": [{"code": "application_late", "severity": "medium", "sector": s, "count": n}
+           "findings": [{"code": "paid_days_over_cap", "severity": "medium", "sector": s, "count": n}
                         for s, n in (("A", 2), ("B", 40), ("C", 7))]
            + [{"code": "repayment_case", "severity": "high", "sector": "A", "count": 3}]}
     from osaava.figures import PERSON_FIGURES
@@ -168,7 +168,7 @@ def test_secondary_suppression_picks_enough_and_finding_totals():
     assert "sectors/A/persons_employed" in h and "sectors/C/persons_employed" in h
     assert "sectors/B/persons_employed" not in h and pub["sectors"]["B"]["htv"] == 90.0
     # finding counts: A's 2 hidden, so C's 7 too (the total 49 is shown); B's 40 shown
-    s = pub["findings_summary"]["application_late"]
+    s = pub["findings_summary"]["paid_days_over_cap"]
     assert s["sectors"] == {"A": None, "B": 40, "C": None} and s["total"] == 49
     assert pub["findings_summary"]["repayment_case"]["total"] is None  # 3 < 5
     assert "amount_eur" not in json.dumps(pub)

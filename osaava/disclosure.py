@@ -184,6 +184,13 @@ def _pick(shown: list[str], need: float, size) -> str:
     return next((k for k in order if size(k) >= need), order[-1])
 
 
+def _forced(vals: dict, hidden_families: set[str], families: tuple[Family, ...], f: Family) -> bool:
+    """A part whose count the reader knows anyway: its parent is shown and 0."""
+    parent = next((p for p in families if p.name == f.parent), None)
+    return (parent is not None and parent.name not in hidden_families
+            and _n(vals.get(parent.base)) == 0)
+
+
 def _roomy(shown: list[str], parts: dict[str, dict], hidden: dict[str, set[str]],
            families: tuple[Family, ...], f: Family, m: int) -> list[str]:
     """The parts that can protect a small hidden one: hiding a part only helps if it could be
@@ -216,11 +223,12 @@ def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: 
             hid = [k for k in parts if f.name in hidden[k]]
             if not hid:
                 continue
-            shown = [k for k in parts if f.name not in hidden[k]]
+            shown = [k for k in parts if f.name not in hidden[k] and not _forced(parts[k], hidden[k],
+                                                                               families, f)]
             if not shown:
                 continue
             hidden_sum = sum(_n(parts[k].get(f.base)) for k in hid)
-            if len(hid) == 1 or 0 < hidden_sum < m:
+            if len(hid) == 1 or hidden_sum < m:  # a block of hidden zeros is known too
                 k = _pick(_roomy(shown, parts, hidden, families, f, m), m - hidden_sum,
                           lambda k: _n(parts[k].get(f.base)))
                 hidden[k] |= _descendants(families, f.name)
@@ -260,7 +268,7 @@ def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: 
                     continue
                 hid = [lv for lv in LEVEL_FAMILIES if lv in hidden[k]]
                 hidden_sum = sum(_n(vals.get(lv)) for lv in hid)
-                if not hid or (len(hid) > 1 and not 0 < hidden_sum < m):
+                if not hid or (len(hid) > 1 and not hidden_sum < m):
                     continue
                 shown = [lv for lv in LEVEL_FAMILIES if lv not in hidden[k]]
                 if shown:
@@ -468,7 +476,7 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
             if not hid or len(scopes) < 2:
                 continue
             hsum = sum(count(code, sc) for sc in hid)
-            if len(hid) > 1 and not 0 < hsum < m:
+            if len(hid) > 1 and not hsum < m:
                 continue
             shown = [sc for sc in scopes if sc not in hidden[code]]
             if shown:
@@ -488,7 +496,7 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
             if not hid:
                 continue
             hsum = sum(count(c, scope) for c in hid)
-            if len(hid) > 1 and not 0 < hsum < m:
+            if len(hid) > 1 and not hsum < m:
                 continue
             # a shown 0 protects as well as any other: the reader no longer knows it is 0
             shown = [c for c in codes if scope not in hidden[c]]

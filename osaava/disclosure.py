@@ -409,8 +409,12 @@ def _working_time(org: dict, org_hidden: bool, exp: dict | None, m: int) -> dict
             hid.add(k)
         elif h is not None and abs(h) > 1e-9 and (n is None or n < m):
             hid.add(k)  # a part of hours is hidden by its persons, whatever its hours
-    if len(hid) == 1 and not org_hidden:  # total − the shown parts would give it back
+    # total − the shown parts gives back the hidden ones' hours together: one hidden part
+    # alone, or hidden parts of fewer than m persons together, need one more
+    while not org_hidden and hid and (len(hid) == 1 or sum(persons[k] or 0 for k in hid) < m):
         shown = [k for k in WORKING_TIME_PARTS if k not in hid]
+        if not shown:
+            break
         hid.add(min(shown, key=lambda k: ((persons[k] or 0), k)))
     for k in WORKING_TIME_PARTS:
         out[k] = {"hours": None if k in hid else parts[k], "hidden": k in hid}

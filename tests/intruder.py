@@ -264,6 +264,10 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
     partial = gap_partial(folder / "report-fi.html")
     m = Model()
     org_label = t["organisation"]
+    # the required supervisor level, as the report's text says it
+    intro = " ".join(t["intro"]["supervisors"].split("{level}")[0].split()[-2:])
+    page = htmllib.unescape((folder / "report-fi.html").read_text(encoding="utf-8"))
+    required = int(re.search(re.escape(intro) + r"\s+(\d)", page).group(1))
     figure_of = {v: k for k, v in t["figures"].items()}
 
     eq = book["equity_sector"]
@@ -349,6 +353,9 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
         m.add({**{(f"supervisors_level_{k}", s): 1.0 for k in range(5)}, ("supervisors", s): -1.0}, 0, 0)
         m.add({("supervisor_level_missing", s): 1.0, ("supervisors", s): -1.0,
                ("supervisors_compliant", s): 1.0}, 0, 0)
+        # a supervisor with the required level or higher complies (others may, in their grace)
+        m.add({("supervisors_compliant", s): 1.0,
+               **{(f"supervisors_level_{k}", s): -1.0 for k in range(required, 5)}}, 0, np.inf)
         non = {("applications_required", s): 1.0, ("applications_compliant", s): -1.0}
         for code in APPLICATION_FINDINGS:
             m.add({(code, s): 1.0, **{k: -v for k, v in non.items()}}, -np.inf, 0)

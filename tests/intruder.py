@@ -43,8 +43,8 @@ GROUPS = {"gender": ("N", "M", "X"), "age_band": ("under_30", "30_49", "50_plus"
 APPLICATION_FINDINGS = ("application_missing", "application_late", "approver_below_limit")
 
 
-def reader_texts() -> dict:
-    path = Path(__file__).resolve().parents[1] / "osaava" / "locale" / "fi.yaml"
+def reader_texts(lang: str = "fi") -> dict:
+    path = Path(__file__).resolve().parents[1] / "osaava" / "locale" / f"{lang}.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -59,11 +59,11 @@ class Sheet:
     order: list[str] = field(default_factory=list)
 
 
-def read_workbook(path: Path) -> dict[str, Sheet]:
-    """Every sheet, keyed by the sheet id whose Finnish title it has."""
+def read_workbook(path: Path, lang: str = "fi") -> dict[str, Sheet]:
+    """Every sheet, keyed by the sheet id whose title (in ``lang``) it has."""
     import openpyxl
 
-    t = reader_texts()
+    t = reader_texts(lang)
     by_title = {v: k for k, v in t["sheets"].items()}
     wb = openpyxl.load_workbook(path)
     out = {}

@@ -113,7 +113,10 @@ def test_demo(demo_frames, tmp_path):
     folder, doc = report(demo_frames, tmp_path, ("fi", "sv"))
     assert doc["groups"]["gender"]["X"]["persons_employed"] == 2
     v = check(folder, doc)
-    # the Swedish workbook holds the same numbers in the same places: nothing more to read
+    # the Swedish HTML shows what the Swedish workbook holds, and that workbook holds the same
+    # numbers in the same places as the Finnish one: nothing more to read
+    sv = intruder.read_workbook(folder / "report-sv.xlsx", "sv")
+    assert intruder.check_html_matches_workbook(folder / "report-sv.html", sv) > 100
     import openpyxl
 
     books = [openpyxl.load_workbook(folder / f"report-{lang}.xlsx") for lang in ("fi", "sv")]
@@ -248,3 +251,33 @@ def test_other_municipalities(tmp_path, seed, persons, k):
         frames = with_small_groups(frames, k)
     folder, doc = report(frames, tmp_path / "out")
     intruder.audit(folder, doc, MIN)
+
+
+def test_exposure_agrees_with_the_figures(demo_frames):
+    """The persons behind event cells (osaava.disclosure.exposure) follow the same selection as
+    osaava.figures: never more persons than events, never fewer than the persons they contain."""
+    from osaava.disclosure import exposure
+    from osaava.figures import compute
+    from osaava.guideline import guideline_for_year, load_codes
+
+    g = guideline_for_year(YEAR)
+    fig = compute(demo_frames, g, load_codes(), YEAR)
+    exp = exposure(demo_frames, fig, g)
+    scopes = [(exp["organisation"], fig.organisation)] + [
+        (exp["sectors"][s], fig.sectors[s]) for s in fig.sectors]
+    for e, f in scopes:
+        assert f["persons_trained"] <= e["persons_cost"] <= f["persons_employed"]
+        assert 0 < e["persons_applications"] <= f["applications_required"]
+        assert e["persons_applications_compliant"] <= f["applications_compliant"]
+        # non-compliant applications are exactly required − compliant; their persons fewer
+        assert e["persons_applications_noncompliant"] <= f["applications_required"] - f["applications_compliant"]
+        assert 0 < e["persons_needs"] <= f["needs_recorded"] and e["persons_needs"] <= f["discussions_held"]
+        assert e["persons_needs_fulfilled"] <= f["needs_fulfilled"]
+        assert max(e["persons_wt_ordered"], e["persons_wt_paid_leave"], e["persons_wt_unpaid"]) \
+            <= f["persons_trained"]
+    # the organisation's persons are the sectors' together (one sector per person)
+    for key in exp["organisation"]:
+        assert exp["organisation"][key] == sum(exp["sectors"][s][key] for s in fig.sectors), key
+    # findings: persons per code and sector, never more than the findings
+    for f in fig.findings:
+        assert 0 < exp["findings"][f["code"]][f["sector"]] <= f["count"]

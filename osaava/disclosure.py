@@ -453,10 +453,22 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
 
     # hidden[code] = set of scopes ("" = the total)
     hidden: dict[str, set[str]] = {code: set() for code in summary}
+
+    def forced(code: str) -> bool:
+        """A code whose total is 0 (and shown): every sector's count is known to be 0."""
+        return summary[code]["total"] == 0 and "" not in hidden[code]
+
     for code, s in summary.items():
+        if forced(code):
+            continue
         for sc, v in s["sectors"].items():
-            if (v and 0 < persons(code, sc) < m) or (v and "staff" in sec_hidden.get(sc, set())):
+            # a sector whose persons are hidden shows no finding count, not even 0: a 0 says
+            # something of its few persons too (and adds up with the others)
+            fams = sec_hidden.get(sc, set())
+            if (v and 0 < persons(code, sc) < m) or "staff" in fams:
                 hidden[code].add(sc)
+            elif code in APPLICATION_FINDINGS and {"applications", "applications_compliant"} & fams:
+                hidden[code].add(sc)  # with the hidden non-compliant applications they add up to
         if s["total"] and 0 < persons(code, "") < m:
             hidden[code].add("")
 
@@ -469,6 +481,8 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
         changed = False
         for code, s in summary.items():
             scopes = list(s["sectors"])
+            if forced(code):
+                continue
             if "" in hidden[code]:
                 # a hidden total: no sector cell may give it back
                 for sc in scopes:
@@ -502,8 +516,9 @@ def _findings(src: dict, sectors: list[str], sec_hidden: dict[str, set[str]], or
             hsum = sum(count(c, scope) for c in hid)
             if len(hid) > 1 and not hsum < m:
                 continue
-            # a shown 0 protects as well as any other: the reader no longer knows it is 0
-            shown = [c for c in codes if scope not in hidden[c]]
+            # a shown 0 protects as well as any other (the reader no longer knows it is 0),
+            # unless the code's total is 0
+            shown = [c for c in codes if scope not in hidden[c] and not forced(c)]
             if not shown:
                 continue
             hidden[_pick(shown, m - hsum, lambda c: count(c, scope))].add(scope)

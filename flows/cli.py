@@ -94,9 +94,13 @@ def _print_issues(issues, limit: int = 40) -> None:
 
 
 def _copy_quality(batch: dict, out: Path) -> list[Path]:
-    """The collect run's data-quality report (written beside the landing area) into OUT."""
+    """The collect run's data-quality report (written beside the landing area) into
+    OUT/hr-internal/ (it never leaves HR)."""
     import shutil
 
+    from tasks.render import INTERNAL_DIR
+
+    out = out / INTERNAL_DIR
     out.mkdir(parents=True, exist_ok=True)
     copied = []
     for src in batch.get("quality_report", {}).values():
@@ -198,7 +202,8 @@ def _collect(settings, sources: Path | None, input_dir: Path | None, out: Path |
               f"run again.", 1)
     if issues:
         console.print(f"{len(issues)} warning(s) in the data: see data-quality.html"
-                      + (f" in {out}" if out else ""), markup=False, highlight=False, soft_wrap=True)
+                      + (f" in {out / 'hr-internal'}" if out else ""), markup=False, highlight=False,
+                      soft_wrap=True)
     return batch
 
 
@@ -275,7 +280,8 @@ def _summary(result: dict) -> None:
                   f"{b['rows_quarantined']}", markup=False, highlight=False)
     for name, path in result["paths"].items():
         if not name.startswith("chart_"):
-            console.print(f"{name:14} {path}", markup=False, highlight=False, soft_wrap=True)
+            who = "public" if Path(path).parent.name == "public" else "HR-internal"
+            console.print(f"{name:14} {path}  ({who})", markup=False, highlight=False, soft_wrap=True)
 
 
 def _one_of(sources: Path | None, input_dir: Path | None) -> None:

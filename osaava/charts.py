@@ -20,6 +20,7 @@ import matplotlib.ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from osaava.disclosure import RESIDUAL
 from osaava.report_tables import cell, ordered_groups, sectors
 
 WIDTH_IN = 4.6  # 690 px at 150 dpi: shown at 100 % of a phone's width, labels stay legible
@@ -63,6 +64,12 @@ def _wrap(text: str, width: int = 18) -> str:
 
 
 def _png(fig: Figure) -> bytes:
+    """The figure as PNG. Every text is drawn as it is: a label from the data (a sector name
+    with "$…$") is never parsed as mathtext."""
+    import matplotlib.text
+
+    for text in fig.findobj(matplotlib.text.Text):
+        text.set_parse_math(False)
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},
@@ -223,7 +230,10 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
         bars.append(Bar(t["dimensions"][dim], None, header=True))
         for i, g in enumerate(ordered_groups(doc, dim)):
             c = cell(doc, f"groups/{dim}/{g}/share_trained_pct", "pct")
-            label = name(("sector", g)) if dim == "sector" else name(("group", dim, g))
+            if g == RESIDUAL:
+                label = name(("residual", dim, tuple(doc["groups"][dim][g].get("members") or ())))
+            else:
+                label = name(("sector", g)) if dim == "sector" else name(("group", dim, g))
             bars.append(Bar(label, c.value, c.hidden, SECTOR_FILLS[i % 5], SECTOR_HATCHES[i % 5]))
     c = cell(doc, "organisation/share_trained_pct", "pct")
     bars.append(Bar(name(("org",)), c.value, c.hidden))

@@ -54,7 +54,9 @@ def follow_up(fig: Figures, g: Guideline, as_of: dt.date, sectors: list[str] | N
 
 def render_follow_up_html(summary: dict, lang: str, texts: dict, sector_names: dict,
                           target_pct: float) -> str:
-    """A small mail body, readable on a phone: one table, warnings in words."""
+    """A small mail body, readable on a phone: one table, warnings in words. ``summary`` is the
+    public copy (:func:`osaava.disclosure.disclose_follow_up`): a hidden cell shows "..".
+    """
     from html import escape
 
     from osaava.report import fmt
@@ -64,13 +66,18 @@ def render_follow_up_html(summary: dict, lang: str, texts: dict, sector_names: d
     head = "".join(f"<th style='border:1px solid #999;padding:4px'>{escape(c)}</th>"
                    for c in texts["follow_up_cols"])
     rows = []
+    hidden = set(summary.get("hidden", ()))
+
+    def show(r: dict, key: str, kind: str) -> str:
+        return ".." if f"{r['sector']}/{key}" in hidden else fmt(r[key], lang, kind)
+
     for r in summary["rows"]:
         name = texts["follow_up_org"] if r["sector"] == "organisation" else \
             sector_names.get(r["sector"], {}).get(lang, r["sector"])
         notes = "; ".join(texts[w] for w in r["warnings"]) or "–"
-        cells = [escape(name), fmt(r["budget_eur"], lang, "eur"), fmt(r["direct_cost_eur"], lang, "eur"),
-                 fmt(r["budget_use_pct"], lang, "pct"), fmt(r["training_days"], lang, "num"),
-                 fmt(r["training_days_per_htv"], lang, "num"), fmt(r["discussion_coverage_pct"], lang, "pct"),
+        cells = [escape(name), fmt(r["budget_eur"], lang, "eur"), show(r, "direct_cost_eur", "eur"),
+                 show(r, "budget_use_pct", "pct"), show(r, "training_days", "num"),
+                 show(r, "training_days_per_htv", "num"), show(r, "discussion_coverage_pct", "pct"),
                  escape(notes)]
         style = "font-weight:bold" if r["warnings"] else ""
         rows.append("<tr style='%s'>" % style + "".join(
@@ -84,4 +91,7 @@ def render_follow_up_html(summary: dict, lang: str, texts: dict, sector_names: d
             f"<h1 style='font-size:20px'>{escape(texts['follow_up_title'].format(year=summary['year']))}</h1>"
             f"<p>{escape(lead)}</p><div style='overflow-x:auto'>"
             f"<table style='border-collapse:collapse;font-size:14px'><tr>{head}</tr>{''.join(rows)}</table>"
-            f"</div><p>{escape(texts['follow_up_none']) if not summary['warnings'] else ''}</p></body></html>")
+            f"</div><p>{escape(texts['follow_up_none']) if not summary['warnings'] else ''}</p>"
+            + (f"<p style='font-size:13px'>{escape(texts['follow_up_hidden'].format(n=summary['suppression_min_persons']))}</p>"
+               if hidden else "")
+            + "</body></html>")

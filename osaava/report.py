@@ -2,7 +2,8 @@
 
 Pure functions returning strings, bytes and dicts; writing files and sending mail are the task
 layer's job. Texts live in ``osaava/locale/<lang>.yaml``; numbers and dates are formatted with
-Babel. Everything public is made from the one output of :func:`suppress`.
+Babel. Everything public is made from the one output of the disclosure step
+(:func:`osaava.disclosure.disclose`; :func:`suppress` is its old name here).
 
 The committee report comes in three forms made from the same template
 (``templates/report.html.j2``) and the same tables (:mod:`osaava.report_tables`):
@@ -10,13 +11,13 @@ The committee report comes in three forms made from the same template
 - the HTML mail body (:func:`render_mail_html`): CSS inlined, one column, charts referenced by
   file name (the mail builder turns them into CID parts);
 - the PDF appendix (:func:`render_pdf`): WeasyPrint, A4, "Liite"/"Bilaga" header, page numbers;
-- the XLSX workbook (:func:`render_xlsx`): a sheet per table, numbers as numbers.
+- the XLSX workbook (:func:`render_xlsx`): a sheet per table, numbers as the rounded numbers
+  the other two show.
 """
 
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import io
 import json
@@ -35,9 +36,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from osaava import __version__
+from osaava.disclosure import (FAMILIES, GROUP_FAMILIES, PUBLIC_FIGURES, RESIDUAL, disclose,  # noqa: F401
+                               half_up, kind_of, rounded)
 from osaava.figures import DIMENSIONS, PERSON_FIGURES, Figures
+
+assert {m for f in FAMILIES for m in f.members} | set(PUBLIC_FIGURES) == set(PERSON_FIGURES)
 from osaava.guideline import Guideline
-from osaava.report_tables import Cell, kind_of, tables  # noqa: F401 (kind_of re-exported)
+from osaava.report_tables import Cell, tables
 
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 LANGS = tuple(LOCALES)
@@ -108,242 +113,12 @@ def dumps(doc: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Public safety (DOMAIN §6)
-#
-# A cell is shown only when the group of persons it describes has at least `min_persons`
-# persons. Figures come in families that describe the same group (the family's *base* count):
-# e.g. training days, costs and the share trained of a sector describe the persons who trained
-# there. A family is hidden in a scope (the organisation, a sector, a group) when its base is 1 …
-# min−1, when its base is 0 but it still shows something (a cost without anyone trained), when
-# its parent family is hidden, or — for the two compliance families, whose complement is a
-# guideline finding — when the number of non-compliant is 1 … min−1.
-#
-# Secondary suppression: wherever a shown total equals the sum of parts (the organisation over
-# its sectors, over the groups of a dimension, supervisors over their five levels, a finding's
-# total over the sectors), one hidden part alone — or hidden parts summing to fewer than
-# min_persons — would be recomputable; then one more part is hidden: the smallest whose base
-# brings the hidden sum to at least min_persons, else the largest. Repeated until nothing
-# changes.
+# Public safety (DOMAIN §6): one step, osaava.disclosure
 
 
-@dataclass(frozen=True)
-class Family:
-    name: str
-    base: str
-    parent: str | None
-    members: tuple[str, ...]
-    complement_of: str | None = None  # hidden too when 0 < complement_of − base < min
-
-
-FAMILIES: tuple[Family, ...] = (
-    Family("staff", "persons_employed", None, ("persons_employed", "htv")),
-    Family("headcount", "headcount_year_end", "staff", ("headcount_year_end",)),
-    Family("trained", "persons_trained", "staff", (
-        "persons_trained", "share_trained_pct", "training_hours", "training_days",
-        "training_days_per_htv", "working_time_training_hours", "paid_training_hours",
-        "direct_cost_eur", "indirect_cost_eur", "total_cost_eur", "direct_cost_per_htv_eur",
-        "total_cost_per_htv_eur", "budget_use_pct")),
-    Family("eligible", "discussions_eligible", "staff", ("discussions_eligible",)),
-    Family("held", "discussions_held", "eligible", ("discussions_held", "discussion_coverage_pct")),
-    Family("needs", "needs_recorded", "held", ("needs_recorded",)),
-    Family("needs_fulfilled", "needs_fulfilled", "needs", ("needs_fulfilled", "needs_fulfilment_pct")),
-    Family("supervisors", "supervisors", "staff", ("supervisors",)),
-    Family("supervisors_compliant", "supervisors_compliant", "supervisors",
-           ("supervisors_compliant", "supervisor_compliance_pct"), complement_of="supervisors"),
-    *(Family(f"supervisors_level_{k}", f"supervisors_level_{k}", "supervisors",
-             (f"supervisors_level_{k}",)) for k in range(5)),
-    Family("applications", "applications_required", "trained", ("applications_required",)),
-    Family("applications_compliant", "applications_compliant", "applications",
-           ("applications_compliant", "application_compliance_pct"),
-           complement_of="applications_required"),
-)
-GROUP_FAMILIES: tuple[Family, ...] = (
-    Family("staff", "persons_employed", None, ("persons_employed",)),
-    Family("trained", "persons_trained", "staff",
-           ("persons_trained", "share_trained_pct", "training_days_per_person")),
-)
-LEVEL_FAMILIES = tuple(f"supervisors_level_{k}" for k in range(5))
-PUBLIC_FIGURES = ("budget_eur",)  # the appropriation is a public decision, never hidden
-assert {m for f in FAMILIES for m in f.members} | set(PUBLIC_FIGURES) == set(PERSON_FIGURES)
-
-
-def _n(v) -> float:
-    return 0.0 if v is None else float(v)
-
-
-def _descendants(families: tuple[Family, ...], name: str) -> set[str]:
-    out = {name}
-    for f in families:  # parents come before children
-        if f.parent in out:
-            out.add(f.name)
-    return out
-
-
-def _primary(vals: dict, families: tuple[Family, ...], m: int) -> set[str]:
-    hidden: set[str] = set()
-    for f in families:
-        base = _n(vals.get(f.base))
-        small = 0 < base < m or (base == 0 and any(_n(vals.get(k)) != 0 for k in f.members))
-        if f.complement_of is not None:
-            rest = _n(vals.get(f.complement_of)) - base
-            small = small or 0 < rest < m
-        if small or (f.parent is not None and f.parent in hidden):
-            hidden.add(f.name)
-    return hidden
-
-
-def _pick(shown: list[str], need: float, size) -> str:
-    """The part to hide as well: the smallest that brings the hidden sum to `need`, else the
-    largest."""
-    order = sorted(shown, key=lambda k: (size(k), k))
-    return next((k for k in order if size(k) >= need), order[-1])
-
-
-def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: set[str],
-             families: tuple[Family, ...], m: int, levels: bool = False) -> None:
-    """Secondary suppression over parts that add up to a shown total (in place)."""
-    changed = True
-    while changed:
-        changed = False
-        for f in families:
-            if f.name in total_hidden or len(parts) < 2:
-                continue
-            hid = [k for k in parts if f.name in hidden[k]]
-            if not hid:
-                continue
-            hidden_sum = sum(_n(parts[k].get(f.base)) for k in hid)
-            if len(hid) > 1 and not 0 < hidden_sum < m:
-                continue
-            shown = [k for k in parts if f.name not in hidden[k]]
-            if not shown:
-                continue
-            k = _pick(shown, m - hidden_sum, lambda k: _n(parts[k].get(f.base)))
-            hidden[k] |= _descendants(families, f.name)
-            changed = True
-        if levels:  # supervisors = Σ levels 0–4, within each scope
-            for k, vals in parts.items():
-                if "supervisors" in hidden[k]:
-                    continue
-                hid = [lv for lv in LEVEL_FAMILIES if lv in hidden[k]]
-                hidden_sum = sum(_n(vals.get(lv)) for lv in hid)
-                if not hid or (len(hid) > 1 and not 0 < hidden_sum < m):
-                    continue
-                shown = [lv for lv in LEVEL_FAMILIES if lv not in hidden[k]]
-                if shown:
-                    hidden[k].add(_pick(shown, m - hidden_sum, lambda lv: _n(vals.get(lv))))
-                    changed = True
-
-
-def _blank(cells: dict, hidden_families: set[str], families: tuple[Family, ...], prefix: str,
-           paths: list[str]) -> None:
-    for f in families:
-        if f.name in hidden_families:
-            for key in f.members:
-                if key in cells:
-                    cells[key] = None
-                    paths.append(prefix + key)
-
-
-def _suppress_figures(block: dict, m: int, paths: list[str], prefix: str = "") -> dict[str, set[str]]:
-    """Organisation + sectors of a figures block (this year or previous_year), in place."""
-    org_hidden = _primary(block["organisation"], FAMILIES, m)
-    secs = block.get("sectors", {})
-    hidden = {s: _primary(v, FAMILIES, m) for s, v in secs.items()}
-    org_parts = {"": block["organisation"]}
-    org_h = {"": org_hidden}
-    _protect(org_parts, org_h, set(), FAMILIES, m, levels=True)  # levels within the organisation
-    _protect(secs, hidden, org_h[""], FAMILIES, m, levels=True)
-    _blank(block["organisation"], org_h[""], FAMILIES, f"{prefix}organisation/", paths)
-    for s, v in secs.items():
-        _blank(v, hidden[s], FAMILIES, f"{prefix}sectors/{s}/", paths)
-    hidden[""] = org_h[""]
-    return hidden
-
-
-def suppress(doc: dict, min_persons: int) -> dict:
-    """The public copy of a figures document: the only input of every public output.
-
-    Cells describing fewer than ``min_persons`` persons are ``None``, and so are the cells a
-    shown total would let a reader recompute them from (see the rules above). ``hidden`` lists
-    every suppressed cell as a path ("sectors/SIV/persons_trained", "groups/gender/X/…",
-    "findings_summary/repayment_case/sectors/YH", "previous_year/organisation/…"), so renderers
-    can tell a hidden cell ("..") from one without a value ("–"). Findings keep only their
-    counts, as ``findings_summary`` {code: {severity, total, sectors}}. Input hashes, batch ids
-    and euro amounts of findings are left out; the data sources keep their entity, file name
-    and row count.
-    """
-    m = int(min_persons)
-    src = copy.deepcopy(doc)
-    paths: list[str] = []
-    out: dict = {k: src[k] for k in ("year", "guideline", "code_version") if k in src}
-    out["suppression_min_persons"] = m
-    out["sources"] = [{"entity": i.get("entity"), "file": i.get("file"), "rows": i.get("rows")}
-                      for i in src.get("inputs", [])]
-    batch = src.get("batch") or {}
-    out["batch"] = {k: batch[k] for k in ("status", "created_at", "rows_read", "rows_loaded",
-                                          "rows_quarantined", "issues_critical", "issues_warning")
-                    if k in batch}
-    out["organisation"] = src["organisation"]
-    out["sectors"] = src.get("sectors", {})
-    out["sector_names"] = src.get("sector_names", {})
-    sec_hidden = _suppress_figures(out, m, paths)
-
-    # groups: each dimension's groups add up to the organisation's persons and trained
-    org_gh = {f.name for f in GROUP_FAMILIES if f.name in sec_hidden[""]}
-    out["groups"] = src.get("groups", {})
-    for dim, groups in out["groups"].items():
-        if dim == "sector":  # the same persons as the sector table: hide the same cells
-            gh = {g: {f.name for f in GROUP_FAMILIES if f.name in sec_hidden.get(g, set())}
-                  for g in groups}
-        else:
-            gh = {g: _primary(v, GROUP_FAMILIES, m) for g, v in groups.items()}
-            _protect(groups, gh, org_gh, GROUP_FAMILIES, m)
-        for g, v in groups.items():
-            _blank(v, gh[g], GROUP_FAMILIES, f"groups/{dim}/{g}/", paths)
-    out["equity_gap_pct_points"] = src.get("equity_gap_pct_points", {})
-
-    # findings: counts by code and sector, the total over sectors
-    summary: dict[str, dict] = {}
-    sector_codes = list(out["sectors"])
-    for f in src.get("findings", []):
-        s = summary.setdefault(f["code"], {"severity": f["severity"], "total": 0,
-                                           "sectors": {c: 0 for c in sector_codes}})
-        s["sectors"][f["sector"]] = s["sectors"].get(f["sector"], 0) + int(f["count"])
-        s["total"] += int(f["count"])
-    for code in sorted(summary):
-        s = summary[code]
-        total_hidden = 0 < s["total"] < m
-        cells = {k: {"count": v} for k, v in s["sectors"].items()}
-        fam = (Family("count", "count", None, ("count",)),)
-        fh = {k: ({"count"} if 0 < v < m or "staff" in sec_hidden.get(k, set()) else set())
-              for k, v in s["sectors"].items()}
-        _protect(cells, fh, {"count"} if total_hidden else set(), fam, m)
-        for k in s["sectors"]:
-            if fh[k]:
-                s["sectors"][k] = None
-                paths.append(f"findings_summary/{code}/sectors/{k}")
-        if total_hidden:
-            s["total"] = None
-            paths.append(f"findings_summary/{code}/total")
-    out["findings_summary"] = {code: summary[code] for code in sorted(summary)}
-
-    # targets: the organisation's figure, hidden with it
-    hidden_set = set(paths)
-    out["targets"] = []
-    for x in src.get("targets", []):
-        x = dict(x)
-        if f"organisation/{x['key']}" in hidden_set:
-            x.update(value=None, met=None, hidden=True)
-        out["targets"].append(x)
-
-    if "previous_year" in src:
-        prev = src["previous_year"]
-        p = {k: prev[k] for k in ("year", "guideline", "organisation", "sectors",
-                                  "equity_gap_pct_points") if k in prev}
-        _suppress_figures(p, m, paths, prefix="previous_year/")
-        out["previous_year"] = p
-    out["hidden"] = sorted(set(paths))
-    return out
+def suppress(doc: dict, min_persons: int, exposure: dict | None = None) -> dict:
+    """The public copy of a figures document (:func:`osaava.disclosure.disclose`)."""
+    return disclose(doc, min_persons, exposure)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,13 +131,14 @@ def fmt(value, lang: str, kind: str = "num") -> str:
     loc = LOCALES[lang]
     if isinstance(value, bool):
         return str(value)
+    # the published number, rounded half up (DOMAIN §6): Babel only writes it out
     if kind == "int" or isinstance(value, int):
-        return format_decimal(value, format="#,##0", locale=loc)
+        return format_decimal(half_up(value, 0), format="#,##0", locale=loc)
     if kind == "eur":
-        return format_decimal(round(value), format="#,##0", locale=loc)
+        return format_decimal(half_up(value, 0), format="#,##0", locale=loc)
     if kind in ("pct", "num1"):
-        return format_decimal(value, format="#,##0.0", locale=loc)
-    return format_decimal(value, format="#,##0.0#", locale=loc)
+        return format_decimal(half_up(value, 1), format="#,##0.0", locale=loc)
+    return format_decimal(half_up(value, 2), format="#,##0.0#", locale=loc)
 
 
 def fmt_number(value: float, lang: str) -> str:
@@ -409,6 +185,13 @@ def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -
         return t["figures"][spec[1]]
     if kind == "group":
         return t["group_names"].get(spec[2], spec[2])
+    if kind == "residual":  # the folded small groups of a dimension, named
+        from osaava.report_tables import GROUP_ORDER
+
+        rank = {g: i for i, g in enumerate(GROUP_ORDER)}
+        names = [label(("sector", g) if spec[1] == "sector" else ("group", spec[1], g), lang, doc)
+                 for g in sorted(spec[2], key=lambda g: (rank.get(g, len(rank)), g))]
+        return t["residual"].format(members=", ".join(n.lower() for n in names))
     if kind == "level":
         k = spec[1]
         if k == 0:
@@ -456,6 +239,8 @@ def target_sentences(doc: dict, lang: str) -> list[dict]:
             sentence = t["target_text"]["no_value"].format(figure=t["figures"][key])
         else:
             sentence = words.format(value=value, target=fmt(x["target"], lang, kind)) + detail
+            if x.get("partial"):
+                sentence += " " + t["equity_gap_partial"]
         p = None
         if prev:
             from osaava.report_tables import previous_value
@@ -471,6 +256,37 @@ def target_sentences(doc: dict, lang: str) -> list[dict]:
                                               "nodata": t["no_data"]}[status],
             "sentence": sentence, "previous": p,
         })
+    return out
+
+
+def disclosure_notes(public: dict, lang: str) -> list[str]:
+    """The method section's plain words on what the disclosure step hid and why (DOMAIN §6)."""
+    t = texts(lang)["disclosure"]
+    n = public["suppression_min_persons"]
+    hidden = public.get("hidden", [])
+    out = [t["rule"].format(n=n, mark=HIDDEN_MARK)]
+    for dim, members in (public.get("folded") or {}).items():
+        key = "folded" if public.get("groups", {}).get(dim) else "folded_all"
+        out.append(t[key].format(dimension=texts(lang)["dimensions"][dim].lower(), n=n,
+                                 residual=label(("residual", dim, tuple(members)), lang, public)))
+    secs = [s for s in public.get("sectors", {})
+            if any(p.startswith(f"sectors/{s}/") for p in hidden)]
+    if secs:
+        out.append(t["sectors"].format(n=n, sectors=", ".join(
+            label(("sector", s), lang, public) for s in secs)))
+    parts = [texts(lang)["working_time_parts"][k].split(" (")[0].lower()
+             for k in ("ordered", "paid_leave", "unpaid") if f"working_time/{k}" in hidden]
+    if parts:
+        out.append(t["working_time"].format(n=n, parts=", ".join(parts)))
+    if any(p.startswith("findings_summary/") for p in hidden):
+        out.append(t["findings"].format(n=n))
+    if any(p.startswith("groups/") for p in hidden):
+        out.append(t["groups"].format(n=n))
+    partial = public.get("equity_gap_partial") or {}
+    if partial:
+        out.append(t["gap_partial"].format(dimensions=", ".join(
+            texts(lang)["dimensions"][d].lower() for d in partial)))
+    out.append(t["rounding"])
     return out
 
 
@@ -534,8 +350,10 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
               "within": g.supervisor_level_required.within_months,
               "internal_hours": fmt_number(g.application.internal_over_hours, lang)}
     gaps = public.get("equity_gap_pct_points") or {}
+    partial = public.get("equity_gap_partial") or {}
     gap_lines = {dim: (t["equity_gap_line"].format(gap=fmt(gaps[dim], lang, "pct"),
                                                    target=fmt_number(g.targets.equity_gap_pct_points, lang))
+                       + (" " + t["equity_gap_partial"] if partial.get(dim) else "")
                        if gaps.get(dim) is not None else t["equity_gap_none"].format(**params))
                  for dim in gaps}
     return _env().get_template("report.html.j2").render(
@@ -557,6 +375,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         hidden_mark=HIDDEN_MARK,
         hidden_note=t["notes"]["hidden"].format(n=public["suppression_min_persons"],
                                                 mark=HIDDEN_MARK),
+        disclosure_notes=disclosure_notes(public, lang),
         guideline=g,
         made_iso=ctx.made_on.isoformat(),
         guideline_text=t["method_text"]["guideline"].format(
@@ -610,7 +429,8 @@ def render_pdf(public: dict, lang: str, ctx: ReportContext, charts=None) -> byte
 # XLSX
 
 
-NUMBER_FORMATS = {"int": "#,##0", "num": "#,##0.00", "num1": "#,##0.0", "eur": "#,##0",
+# the same precision the HTML and PDF show; the cell holds the value rounded to it
+NUMBER_FORMATS = {"int": "#,##0", "num": "#,##0.0#", "num1": "#,##0.0", "eur": "#,##0",
                   "pct": "0.0"}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -626,9 +446,11 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
-    """The workbook: an info sheet, then one sheet per table. Values are the unrounded figures
-    of the public document (the number format rounds them for display, as the report does); a
-    suppressed cell holds the text "..", a cell without a value "–". Deterministic bytes."""
+    """The workbook: an info sheet, then one sheet per table. Values are the published numbers
+    of the public document, rounded half up to the precision their number format shows (what
+    a cell holds is what it shows); a suppressed cell holds the text "..", a cell without a
+    value "–". Every text is stored as text, never as a formula, whatever it starts with
+    (``=``, ``+``, ``-``, ``@``, tab, CR). Deterministic bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -677,7 +499,7 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
                 if c.hidden:
                     values.append(HIDDEN_MARK)
                 elif c.kind in NUMBER_FORMATS:
-                    values.append(MISSING_MARK if c.value is None else c.value)
+                    values.append(MISSING_MARK if c.value is None else rounded(c.value, c.kind))
                 else:
                     values.append(fmt_cell(c, lang))
             ws.append(values)
@@ -699,9 +521,23 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
             ws.append([])
             ws.append([t["notes"]["hidden"].format(n=public["suppression_min_persons"],
                                                    mark=HIDDEN_MARK)])
+    for ws in wb.worksheets:
+        _inert(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _inert(ws) -> None:
+    """Every text cell stored as a string: a sector or course name starting with "=" would
+    otherwise be written as a formula (openpyxl's rule), and one starting with "+", "-", "@",
+    a tab or CR is quoted so that no spreadsheet reads it as one either."""
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                c.data_type = "s"
+                if c.value[:1] in ("=", "+", "-", "@", "\t", "\r") and c.value not in (MISSING_MARK,):
+                    c.quotePrefix = True
 
 
 def _stable_zip(data: bytes) -> bytes:

@@ -1,9 +1,9 @@
 """The committee report's tables, language-neutral: one structure for the HTML mail, the PDF
 appendix and the XLSX workbook, so that all three show the same cells.
 
-Pure functions of the *public* (suppressed) document of :func:`osaava.report.suppress`: a cell
-that suppression hid stays hidden here (``Cell.hidden``), and a value derived from a hidden cell
-is hidden too. Labels are *specs* (tuples such as ``("sector", "SIV")``) that the renderer turns
+Pure functions of the *public* document of :func:`osaava.disclosure.disclose`: a cell that the
+disclosure step hid stays hidden here (``Cell.hidden``), a value derived from a hidden cell is
+hidden too, and every value is rounded half up to the precision it is shown with. Labels are *specs* (tuples such as ``("sector", "SIV")``) that the renderer turns
 into words of its language; no text of any language is spelled here.
 
 The few figures the report needs beyond ``osaava.figures`` are derived here from the document:
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from osaava.disclosure import RESIDUAL, kind_of, rounded, working_time_parts
 from osaava.figures import DIMENSIONS
 
 LEVELS = range(5)
@@ -33,6 +34,7 @@ def ordered_groups(doc: dict, dim: str) -> list[str]:
     if dim == "sector":
         return [s for s in sectors(doc) if s in groups] + [g for g in groups if g not in sectors(doc)]
     rank = {g: i for i, g in enumerate(GROUP_ORDER)}
+    rank[RESIDUAL] = len(rank) + 1  # the residual "muut" / "övriga" comes last
     return sorted(groups, key=lambda g: (rank.get(g, len(rank)), g))
 WORKING_TIME_PARTS = ("ordered", "paid_leave", "unpaid")
 
@@ -81,7 +83,7 @@ def cell(doc: dict, path: str, kind: str) -> Cell:
         node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             break
-    return Cell(None if hidden else node, kind, hidden)
+    return Cell(None if hidden else rounded(node, kind), kind, hidden)
 
 
 def derived(kind: str, parts: list[Cell], fn) -> Cell:
@@ -90,20 +92,7 @@ def derived(kind: str, parts: list[Cell], fn) -> Cell:
         return Cell(None, kind, True)
     if any(p.value is None for p in parts):
         return Cell(None, kind)
-    return Cell(fn(*(p.value for p in parts)), kind)
-
-
-def kind_of(key: str) -> str:
-    if key.endswith("_eur"):
-        return "eur"
-    if key.endswith(("_pct", "_pct_points")):
-        return "pct"
-    if key in ("training_hours", "training_days", "working_time_training_hours",
-               "paid_training_hours"):
-        return "num1"
-    if key in ("htv", "training_days_per_htv", "training_days_per_person"):
-        return "num"
-    return "int"
+    return Cell(rounded(fn(*(p.value for p in parts)), kind), kind)
 
 
 def sectors(doc: dict) -> list[str]:
@@ -130,11 +119,7 @@ def _by_sector(doc: dict, table_id: str, keys: tuple[str, ...], web: bool = True
 def working_time_use(org: dict) -> dict[str, float | None]:
     """Training hours by whose time they were (see the module docstring); None when a figure is
     missing."""
-    t, w, p = (org.get(k) for k in ("training_hours", "working_time_training_hours",
-                                    "paid_training_hours"))
-    if t is None or w is None or p is None:
-        return {k: None for k in WORKING_TIME_PARTS}
-    return {"ordered": float(w), "paid_leave": float(p) - float(w), "unpaid": float(t) - float(p)}
+    return working_time_parts(org)
 
 
 def level_shares(scope: dict) -> dict[int, float | None]:
@@ -192,20 +177,17 @@ def key_figures_table(doc: dict) -> Table:
 
 
 def working_time_table(doc: dict) -> Table:
-    org = doc["organisation"]
-    base = [cell(doc, f"organisation/{k}", "num1") for k in
-            ("training_hours", "working_time_training_hours", "paid_training_hours")]
-    parts = working_time_use(org)
-    hidden = any(c.hidden for c in base)
-    total = base[0]
+    """Hours by part as the disclosure step published them (each part hidden by the persons
+    behind it); days and shares from the shown hours only."""
+    wt = doc.get("working_time") or {}
+    hidden = _hidden(doc)
+    total = Cell(wt.get("total"), "num1", "working_time/total" in hidden)
     days = cell(doc, "organisation/training_days", "num1")
-    # hours of one training day, as the figures used it (training_hours / training_days)
     per_day = (total.value / days.value) if total.value and days.value else None
     rows = []
     for name in (*WORKING_TIME_PARTS, "total"):
-        hours = total.value if name == "total" else parts[name]
-        h = Cell(None if hidden else hours, "num1", hidden)
-        d = derived("num1", [h], lambda v: v / per_day if per_day else 0.0)
+        h = total if name == "total" else Cell(wt.get(name), "num1", f"working_time/{name}" in hidden)
+        d = days if name == "total" else derived("num1", [h], lambda v: v / per_day if per_day else 0.0)
         share = derived("pct", [h, total], lambda v, t: v / t * 100 if t else None)
         rows.append(Row(("part", name), [h, d, share], total=name == "total"))
     return Table("working_time", ("part", "hours", "days", "share"), rows)
@@ -268,7 +250,10 @@ def equity_table(doc: dict, dim: str) -> Table:
     rows = []
     for g in ordered_groups(doc, dim):
         p = f"groups/{dim}/{g}/"
-        label = ("sector", g) if dim == "sector" else ("group", dim, g)
+        if g == RESIDUAL:
+            label = ("residual", dim, tuple(doc["groups"][dim][g].get("members") or ()))
+        else:
+            label = ("sector", g) if dim == "sector" else ("group", dim, g)
         rows.append(Row(label, [cell(doc, p + k, kind_of(k)) for k in
                                 ("persons_employed", "share_trained_pct", "training_days_per_person")]))
     pe = cell(doc, "organisation/persons_employed", "int")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from osaava import warehouse
+from osaava.disclosure import exposure
 from osaava.figures import Figures, compute
 from osaava.guideline import ConfigError, Guideline, guideline_for_year, load_codes
 from osaava.report import figures_document
@@ -67,6 +68,7 @@ class YearFigures:
     figures: Figures
     guideline: Guideline
     document: dict
+    exposure: dict | None = None  # persons behind event cells (osaava.disclosure.exposure)
 
 
 def batch_for_report(db_url: str | None, batch_id: int | None) -> warehouse.BatchInfo:
@@ -108,7 +110,10 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     inputs = [{"entity": f["entity"], "file": f["name"], "rows": f["rows"], "sha256": f["sha256"]}
               for f in info.files]
     doc = figures_document(fig, g, inputs, previous, pg if previous else None)
-    return YearFigures(fig, g, doc)
+    exp = exposure(frames, fig, g)
+    if previous is not None:
+        exp["previous_year"] = exposure(frames, previous, pg)
+    return YearFigures(fig, g, doc, exp)
 
 
 def previous_year_in_helsinki(now: dt.datetime | None = None) -> int:

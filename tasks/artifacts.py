@@ -1,16 +1,19 @@
 """Artifacts on every run, with stable keys, and no personal data: batch status, the figure
-summary, links to the report files."""
+summary (from the public document of the disclosure step, like every public output), links to
+the report files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from prefect import task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from osaava.disclosure import disclose, kind_of
 from osaava.issues import mask_hetu
-from osaava.report import fmt, kind_of, texts
+from osaava.report import fmt, texts
 
 SUMMARY_KEYS = ("persons_employed", "htv", "training_days_per_htv", "direct_cost_eur",
                 "total_cost_eur", "budget_use_pct", "share_trained_pct",
@@ -42,18 +45,39 @@ def batch_markdown(batch: dict) -> str:
     return "\n".join(lines)
 
 
+def public_document(doc: dict, paths: dict[str, str] | None = None) -> dict:
+    """What an artifact may show: the public document the render step published
+    (hr-internal/disclosure.json), or ``doc`` through the disclosure step."""
+    if "hidden" in doc:
+        return doc
+    p = (paths or {}).get("disclosure")
+    if p and Path(p).is_file():
+        return json.loads(Path(p).read_text(encoding="utf-8"))
+    from osaava.guideline import guideline_for_year
+
+    return disclose(doc, guideline_for_year(doc["year"]).suppression_min_persons)
+
+
 def figures_markdown(doc: dict, lang: str = "fi") -> str:
+    """The figure summary of a report, from its public document (".." where hidden)."""
+    doc = public_document(doc)
     t = texts(lang)
     org = doc["organisation"]
+    hidden = set(doc.get("hidden", ()))
+
+    def show(key: str, value) -> str:
+        return ".." if f"organisation/{key}" in hidden else fmt(value, lang, kind_of(key))
+
     lines = [f"# {t['title'].format(year=doc['year'])}", "",
              f"{doc['guideline']['id']} {doc['guideline']['version']}", "",
              f"| {t['figure']} | {t['value']} |", "| --- | ---: |"]
     for key in SUMMARY_KEYS:
-        lines.append(f"| {t['figures'][key]} | {fmt(org[key], lang, kind_of(key))} |")
+        lines.append(f"| {t['figures'][key]} | {show(key, org[key])} |")
     lines += ["", f"## {t['targets_heading']}", ""]
     for x in doc["targets"]:
         met = t["no_data"] if x["met"] is None else (t["met"] if x["met"] else t["not_met"])
-        lines.append(f"- {t['figures'][x['key']]}: {fmt(x['value'], lang, kind_of(x['key']))} "
+        value = ".." if x.get("hidden") else fmt(x["value"], lang, kind_of(x["key"]))
+        lines.append(f"- {t['figures'][x['key']]}: {value} "
                      f"({x['comparison']} {fmt(x['target'], lang, kind_of(x['key']))}) — {met}")
     return "\n".join(lines)
 
@@ -66,15 +90,19 @@ def publish_batch(batch: dict) -> None:
 
 @task(name="publish report artifacts", cache_policy=NO_CACHE, persist_result=False)
 def publish_report(key: str, doc: dict, paths: dict[str, str]) -> None:
-    create_markdown_artifact(key=key, markdown=figures_markdown(doc),
+    create_markdown_artifact(key=key, markdown=figures_markdown(public_document(doc, paths)),
                              description="Figures of the report (aggregates only).")
     create_table_artifact(key=f"{key}-inputs", table=[
         {"entity": i["entity"], "file": i.get("file", ""), "rows": i["rows"], "sha256": i["sha256"][:16]}
         for i in doc["inputs"]], description="Input files of the report and their hashes.")
-    for name, path in paths.items():
-        if name.startswith(("report_", "summary_", "figures")):
-            create_link_artifact(key=f"{key}-{name.replace('_', '-')}", link=Path(path).resolve().as_uri(),
-                                 link_text=Path(path).name)
+    # The files stay on the server (the UI cannot open file:// links): say exactly where they are.
+    files = sorted((name, Path(path).resolve()) for name, path in paths.items()
+                   if name.startswith(("report_", "summary_")))
+    if files:
+        create_markdown_artifact(
+            key=f"{key}-files", description="Where the report files are on the server.",
+            markdown="# Raporttitiedostot / Rapportfiler\n\n" + "\n".join(
+                f"- `{path}`" for _, path in files))
 
 
 @task(name="approval form text", cache_policy=NO_CACHE, persist_result=False)
@@ -85,7 +113,8 @@ def approval_description(draft, recipients: tuple[str, str], sent: tuple[str, st
     from osaava.approval import draft_markdown
 
     pdfs = [p for k, p in sorted(draft.paths().items()) if k.startswith("report_pdf")]
-    return draft_markdown(figures_markdown(draft.document()), folder=draft.folder, pdfs=pdfs,
+    return draft_markdown(figures_markdown(public_document(draft.document(), draft.paths())),
+                          folder=draft.folder, pdfs=pdfs,
                           recipients=recipients, sent=sent,
                           batch=f"{draft.batch_id} ({draft.batch_source})", days=days)
 

@@ -1,8 +1,9 @@
 """Deliver: the written report files → one e-mail per recipient, in the recipient's language.
 
 Each mail: the HTML report as the body with its charts as CID images, and as attachments the
-PDF appendix and the XLSX workbook of the same language. Only those public files are read:
-figures.json, findings-hr-internal.csv and the data-quality report never leave HR.
+PDF appendix and the XLSX workbook of the same language. Only those public files are read, and
+only from the public folder (``OUT/public/``): figures.json, findings-hr-internal.csv and the
+data-quality report (``OUT/hr-internal/``) never leave HR.
 
     deliver_report(paths, doc, "committee", db_url, "kauniainen-smtp")          # block name
     deliver_report(paths, doc, "committee", db_url, EmailServerCredentials(...))  # or a block
@@ -23,7 +24,9 @@ from osaava.delivery import (PDF_TYPE, XLSX_TYPE, Attachment, DeliveryError, Out
                              SmtpSettings, build_message, send_all)
 from osaava.guideline import guideline_for_year
 from osaava.recipients import load_recipients
-from osaava.report import report_id, suppress, texts
+from osaava.disclosure import disclose
+from osaava.report import report_id, texts
+from tasks.render import PUBLIC_DIR
 
 PUBLIC_KEYS = ("report_html_{lang}", "report_pdf_{lang}", "report_xlsx_{lang}")
 
@@ -59,6 +62,12 @@ def _read_report(paths: dict[str, str], lang: str) -> tuple[str, dict[str, bytes
         raise DeliveryError(f"the {lang} report files are missing ({', '.join(missing)}): render "
                             f"the report before delivering it")
     html_path = Path(paths[f"report_html_{lang}"])
+    public_dir = html_path.parent.resolve()
+    for k in PUBLIC_KEYS:  # the mail takes files only from the public folder
+        p = Path(paths[k.format(lang=lang)]).resolve()
+        if p.parent != public_dir or public_dir.name != PUBLIC_DIR:
+            raise DeliveryError(f"{p}: refuses to send a file from outside the public report "
+                                f"folder ({PUBLIC_DIR}/)")
     html = html_path.read_text(encoding="utf-8")
     from osaava.delivery import _SRC
 
@@ -75,6 +84,17 @@ def _read_report(paths: dict[str, str], lang: str) -> tuple[str, dict[str, bytes
             Path(paths[f"report_xlsx_{lang}"]).read_bytes())
 
 
+def _published(paths: dict[str, str], doc: dict, min_persons: int) -> dict:
+    """The public document as the render step published it (hr-internal/disclosure.json);
+    made again from ``doc`` only when the render step did not write one."""
+    p = paths.get("disclosure")
+    if p and Path(p).is_file():
+        import json
+
+        return json.loads(Path(p).read_text(encoding="utf-8"))
+    return disclose(doc, min_persons)
+
+
 def deliver_report(paths: dict[str, str], doc: dict, recipients_group: str, db_url: str | None,
                    smtp, resend: bool = False, *, recipients_file: str | Path | None = None,
                    tries: int = 3, backoff_seconds: float = 2.0, log=None) -> list[dict]:
@@ -89,7 +109,7 @@ def deliver_report(paths: dict[str, str], doc: dict, recipients_group: str, db_u
     settings = _settings(smtp)
     files = {lang: _read_report(paths, lang) for lang in sorted({r.language for r in group})}
     min_persons = guideline_for_year(year).suppression_min_persons
-    public = suppress(doc, min_persons)
+    public = _published(paths, doc, min_persons)
 
     def builder(address: str, lang: str):
         t = texts(lang)

@@ -1,4 +1,7 @@
-"""The monthly follow-up: figures of the year so far → a short mail to the management team."""
+"""The monthly follow-up: figures of the year so far → a short mail to the management team.
+
+The mail is a public output: its figures pass the disclosure step
+(:func:`osaava.disclosure.disclose_follow_up`) and its page is written to ``OUT/public/``."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from prefect.cache_policies import NO_CACHE
 
 from osaava import warehouse
 from osaava.delivery import Outgoing, build_message, send_all
+from osaava.disclosure import disclose_follow_up, exposure
 from osaava.figures import compute
 from osaava.follow_up import follow_up, render_follow_up_html
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.recipients import load_recipients
 from osaava.notices import texts as _texts
 from tasks.blocks import smtp_block_name
+from tasks.render import PUBLIC_DIR
 
 
 def as_of_today() -> dt.date:
@@ -40,8 +45,9 @@ def follow_up_files(year: int | None, sectors: list[str], out: str, db_url: str 
         engine.dispose()
     g = guideline_for_year(year)
     fig = compute(frames, g, load_codes(), year)
-    summary = follow_up(fig, g, as_of, sectors or None)
-    folder = Path(out)
+    summary = disclose_follow_up(follow_up(fig, g, as_of, sectors or None), fig.organisation,
+                                 fig.sectors, g.suppression_min_persons, exposure(frames, fig, g))
+    folder = Path(out) / PUBLIC_DIR
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for lang in ("fi", "sv"):

@@ -1,8 +1,10 @@
-"""Render: figures → report files.
+"""Render: figures → report files, in two folders that never mix.
 
-HR-internal: ``figures.json`` (every figure, unrounded, unsuppressed) and
-``findings-hr-internal.csv`` (findings with employee numbers). Public, per language, all made
-from the one suppressed copy (:func:`osaava.report.suppress`):
+``OUT/hr-internal/``: ``figures.json`` (every figure, unrounded, unsuppressed),
+``findings-hr-internal.csv`` (findings with employee numbers) and ``disclosure.json`` (the
+public document exactly as published, with the list of hidden cells, for HR to check).
+``OUT/public/``, per language, all made from the one output of the disclosure step
+(:func:`osaava.disclosure.disclose`):
 
 - ``report-<lang>.html`` — the committee mail body (CSS inlined; charts referenced as
   ``charts/report-<lang>-<chart>.png``, which the mail builder turns into CID images);
@@ -22,11 +24,14 @@ from zoneinfo import ZoneInfo
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from osaava.disclosure import disclose, findings_persons
 from osaava.report import (ReportContext, chart_file, dumps, render_charts, render_mail_html,
-                           render_pdf, render_summary_html, render_xlsx, suppress)
+                           render_pdf, render_summary_html, render_xlsx)
 from tasks.figures import YearFigures
 
 LANGS = ("fi", "sv")
+PUBLIC_DIR = "public"  # everything here may leave HR; the mail attaches only from here
+INTERNAL_DIR = "hr-internal"  # never leaves HR
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
@@ -54,11 +59,13 @@ def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
     is the only date in the public files, so the same figures and date give the same bytes."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
+    public_dir, internal_dir = folder / PUBLIC_DIR, folder / INTERNAL_DIR
     made_on = made_on or dt.datetime.now(HELSINKI).date()
     paths: dict[str, str] = {}
 
-    def put(name: str, rel: str, data: str | bytes, encoding: str = "utf-8") -> None:
-        p = folder / rel
+    def put(name: str, rel: str, data: str | bytes, encoding: str = "utf-8",
+            where: Path = public_dir) -> None:
+        p = where / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, bytes):
             p.write_bytes(data)
@@ -66,9 +73,12 @@ def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
             p.write_text(data, encoding=encoding)
         paths[name] = str(p)
 
-    put("figures", "figures.json", dumps(yf.document))
-    put("findings", "findings-hr-internal.csv", findings_csv(yf), encoding="utf-8-sig")
-    public = suppress(yf.document, yf.guideline.suppression_min_persons)
+    put("figures", "figures.json", dumps(yf.document), where=internal_dir)
+    put("findings", "findings-hr-internal.csv", findings_csv(yf), encoding="utf-8-sig",
+        where=internal_dir)
+    exp = yf.exposure or {"findings": findings_persons(yf.figures)}
+    public = disclose(yf.document, yf.guideline.suppression_min_persons, exp)
+    put("disclosure", "disclosure.json", dumps(public), where=internal_dir)
     ctx = ReportContext(yf.guideline, made_on)
     for lang in langs:
         charts = render_charts(public, lang)

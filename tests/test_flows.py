@@ -40,7 +40,7 @@ def run(tmp_path, prefect_api):
 
 
 def _figures(path):
-    doc = json.loads((path / "figures.json").read_text(encoding="utf-8"))
+    doc = json.loads((path / "hr-internal" / "figures.json").read_text(encoding="utf-8"))
     inputs = doc.pop("inputs")
     return doc, inputs
 
@@ -72,7 +72,10 @@ def test_rerun_is_byte_identical_and_loads_nothing_new(tmp_path, run):
     assert run("report", "--input", str(src), "--year", "2024", "--out", str(a)).returncode == 0
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(b))
     assert res.returncode == 0
-    assert (a / "figures.json").read_bytes() == (b / "figures.json").read_bytes()
+    assert (a / "hr-internal" / "figures.json").read_bytes() == (b / "hr-internal" / "figures.json").read_bytes()
+    # the public files too: the same inputs give the same bytes
+    for name in ("report-fi.xlsx", "report-sv.pdf", "summary-fi.html"):
+        assert (a / "public" / name).read_bytes() == (b / "public" / name).read_bytes(), name
     # issue 13: what the run wrote is private to its user, and the flow result is JSON
     written = [f for f in tmp_path.rglob("*") if "in" not in f.relative_to(tmp_path).parts]
     assert any(f.name == "figures.json" for f in written) and any(f.name == "wh.db" for f in written)
@@ -97,7 +100,7 @@ def test_refused_batch_makes_no_report(tmp_path, run):
     assert res.returncode == 1
     assert "henkilosto.csv" in (res.stdout + res.stderr) and "row 2" in (res.stdout + res.stderr) and "Alkupvm" in (res.stdout + res.stderr)
     assert "Traceback" not in (res.stdout + res.stderr)
-    assert not (out / "figures.json").exists()
+    assert not (out / "hr-internal" / "figures.json").exists() and not (out / "public").exists()
 
 
 def test_year_without_guideline_is_a_clear_error(tmp_path, run):

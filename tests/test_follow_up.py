@@ -32,3 +32,26 @@ def test_warnings(small_frames):
     assert [r["sector"] for r in end["rows"]] == ["organisation", "SIV"]
     assert end["rows"][1]["warnings"] == ["coverage_behind_pace"]
     assert end["coverage_pace_pct"] == pytest.approx(90.0)
+
+
+def test_follow_up_files_are_public_and_suppressed(small_frames, tmp_path, monkeypatch):
+    """The follow-up flow's files: written to OUT/public/, made from the disclosed summary.
+    YH has 3 persons (2 trained): its euros and days are hidden, and SIV's too, since the
+    city's 8 720 € − SIV's 6 720 € would give YH's 2 000 € back."""
+    import types
+
+    import tasks.follow_up as tf
+
+    fake = types.SimpleNamespace(dispose=lambda: None)
+    monkeypatch.setattr(tf.warehouse, "engine_for", lambda url: fake)
+    monkeypatch.setattr(tf.warehouse, "migrate", lambda engine: None)
+    monkeypatch.setattr(tf.warehouse, "latest_batch", lambda engine: types.SimpleNamespace(id=1))
+    monkeypatch.setattr(tf.warehouse, "load_frames", lambda engine, batch_id: small_frames)
+    made = tf.follow_up_files(2024, [], str(tmp_path), as_of=dt.date(2024, 12, 31))
+    for lang, p in made["paths"].items():
+        assert p.startswith(str(tmp_path / "public")), p
+    html = open(made["paths"]["fi"], encoding="utf-8").read()
+    assert "8\u00a0720" in html  # the city: 8 persons, 6 trained
+    assert "6\u00a0720" not in html and "2\u00a0000" not in html and ".. = piilotettu" in html
+    rows = {r["sector"]: r for r in made["summary"]["rows"]}
+    assert rows["YH"]["direct_cost_eur"] is None and rows["SIV"]["direct_cost_eur"] is None

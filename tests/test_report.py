@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from osaava import report
+from osaava.disclosure import exposure
 from osaava.figures import compute
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.report import (HIDDEN_MARK, fmt, fmt_date, label, column, figures_document,
@@ -30,18 +31,19 @@ def yf(small_frames) -> YearFigures:
     fig = compute(small_frames, g, load_codes(), 2024)
     return YearFigures(fig, g, figures_document(fig, g, [{"entity": "employments",
                                                           "file": "henkilosto.csv", "rows": 10,
-                                                          "sha256": "0" * 64}]))
+                                                          "sha256": "0" * 64}]),
+                       exposure(small_frames, fig, g))
 
 
 @pytest.fixture(scope="module")
 def out(yf, tmp_path_factory) -> tuple[Path, dict]:
     folder = tmp_path_factory.mktemp("out")
-    return folder, write_reports(yf, str(folder), made_on=MADE_ON)
+    return folder / "public", write_reports(yf, str(folder), made_on=MADE_ON)
 
 
 @pytest.fixture(scope="module")
 def public(yf) -> dict:
-    return suppress(yf.document, yf.guideline.suppression_min_persons)
+    return suppress(yf.document, yf.guideline.suppression_min_persons, yf.exposure)
 
 
 def html_text(path: Path) -> str:
@@ -142,15 +144,19 @@ def test_pdf_appendix(out, lang):
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
-    """Numbers are stored unrounded, exactly the figures.json values (the number format only
-    rounds the display); suppressed cells hold ".."; headers in the workbook's language."""
+    """A cell holds the number it shows: the published number, rounded half up to the
+    precision of its number format (the same text the HTML and PDF show); suppressed cells hold
+    ".."; headers in the workbook's language."""
     import openpyxl
+
+    from osaava.report import fmt_cell
 
     folder, paths = out
     doc = json.loads(Path(paths["figures"]).read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
     t = texts(lang)
     assert wb.worksheets[0].title == t["sheets"]["info"]
+    n = 0
     for tb in tables(public):
         ws = wb[t["sheets"][tb.id]]
         head = [c.value for c in ws[1]]
@@ -162,25 +168,31 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
                 if c.hidden:
                     assert x.value == HIDDEN_MARK
                 elif c.kind in report.NUMBER_FORMATS and c.value is not None:
-                    # unrounded: openpyxl writes 16 significant digits (Excel keeps 15)
-                    assert x.value == float("%.16g" % c.value) and isinstance(x.value, (int, float))
+                    assert isinstance(x.value, (int, float)) and x.value == c.value
                     assert x.number_format == report.NUMBER_FORMATS[c.kind]
-    # the same numbers as figures.json, unrounded
+                    # what the cell holds, written the report's way, is what the HTML shows
+                    v = x.value if c.kind in ("int", "eur") else float(x.value)  # 2.0 reads as 2
+                    assert fmt(v, lang, c.kind) == fmt_cell(c, lang)
+                    n += 1
+    assert n > 30
+    # the numbers of figures.json, rounded half up as the report shows them
     ws = wb[t["sheets"]["key_figures"]]
     rows = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2)}
     org = doc["organisation"]
-    assert rows[t["figures"]["htv"]] == org["htv"] == 6.662295081967214
-    assert rows[t["figures"]["total_cost_eur"]] == float("%.16g" % org["total_cost_eur"])
-    assert rows[t["figures"]["training_days_per_htv"]] == pytest.approx(
-        org["training_days_per_htv"], rel=1e-15)
+    assert org["htv"] == 6.662295081967214 and rows[t["figures"]["htv"]] == 6.66
+    assert rows[t["figures"]["total_cost_eur"]] == round(org["total_cost_eur"]) == 13124
+    # 24.0 training days / 6.662295… htv = 3.6023… → 3.60, stored as 3.6
+    assert org["training_days"] == 24.0 and rows[t["figures"]["training_days_per_htv"]] == 3.6
     ws = wb[t["sheets"]["costs_by_sector"]]
     total = [r for r in ws.iter_rows(min_row=2) if r[0].value == t["organisation"]][0]
-    assert [total[1].value, total[2].value] == [org["direct_cost_eur"], org["indirect_cost_eur"]]
-    assert total[2].value == 4404.400000000001  # not rounded: the format shows "4 404"
+    # direct 8 720 €; indirect 4 404.400000000001 € → 4 404 (stored as the whole euros shown)
+    assert [total[1].value, total[2].value] == [8720, 4404]
     ws = wb[t["sheets"]["working_time"]]
-    parts = working_time_use(org)
-    assert [r[1].value for r in ws.iter_rows(min_row=2, max_row=4)] == [
-        parts["ordered"], parts["paid_leave"], parts["unpaid"]] == [119.0, 17.0, 8.0]
+    # 144 h = 119 h ordered (5 persons) + 17 h paid leave (2 persons) + 8 h unpaid (2 persons):
+    # the last two are hidden, and as 2 + 2 < 5 persons are behind them together, the ordered
+    # part too (144 − 119 = 25 h would be the hours of at most 4 persons)
+    assert [r[1].value for r in ws.iter_rows(min_row=2, max_row=5)] == [HIDDEN_MARK, HIDDEN_MARK,
+                                                                       HIDDEN_MARK, 144]
 
 
 def test_no_language_mixing(out):

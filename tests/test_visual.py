@@ -32,6 +32,7 @@ def tool(path_or_name: str) -> str:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     from connectors.files import read_folder
+    from osaava.disclosure import exposure
     from osaava.figures import compute
     from osaava.guideline import guideline_for_year, load_codes
     from osaava.report import figures_document
@@ -47,8 +48,9 @@ def report(tmp_path_factory):
     doc = figures_document(fig, g, [], prev, g)
     out = ARTIFACTS / "report"
     shutil.rmtree(out, ignore_errors=True)
-    write_reports(YearFigures(fig, g, doc), str(out), made_on=dt.date(2026, 1, 15))
-    return out
+    write_reports(YearFigures(fig, g, doc, exposure(frames, fig, g)), str(out),
+                  made_on=dt.date(2026, 1, 15))
+    return out / "public"
 
 
 def chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:

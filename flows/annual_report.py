@@ -2,9 +2,11 @@
 Wiring only: every step is a task.
 
 What HR approves is what is sent: the draft (its files and their sha256, the batch and the
-guideline version) is recorded in a folder of this run before the run waits, and after HR's
-decision the run sends exactly those files after checking their hashes. A resumed run starts
-from the top again; it finds its draft and computes nothing."""
+guideline version) is recorded in a folder of this run before the run waits. HR approves it with
+its conclusions and proposals (Finnish and Swedish) and the contact person; the run checks the
+draft's hashes, renders the public report from the draft's own public document with HR's text
+(the figures are never computed again), records those files too and sends them. A resumed run
+starts from the top again; it finds its draft and computes nothing."""
 
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.runtime import flow_run
 
 from flows.hooks import alert_hr
-from flows.params import AnnualReportParams, Approval
+from flows.params import AnnualReportParams, approval_form
 from osaava.drafts import run_folder
 from osaava.settings import current
 from tasks.artifacts import approval_description, publish_decision, publish_report
 from tasks.deliver import deliver
-from tasks.drafts import copy_draft, open_draft, record_draft, verify_draft
+from tasks.drafts import (copy_draft, finalise_draft, open_draft, proposal_points, record_draft,
+                          verify_draft)
 from tasks.figures import check_batch, compute_figures, report_year
 from tasks.notify import (draft_attachments, notify_hr, recipients_and_ledger, smtp_block_name,
                           ui_link)
@@ -66,9 +69,10 @@ def annual_report(params: AnnualReportParams = AnnualReportParams()) -> dict:
               {"year": year, "recipients_fi": recipients[0], "recipients_sv": recipients[1],
                "batch": batch, "link": link, "days": params.approval_days},
               attachments=draft_attachments(paths))
+    points_fi, points_sv = proposal_points(draft)
     decision = suspend_flow_run(
-        wait_for_input=Approval.with_initial_data(description=approval_description(
-            draft, recipients, sent, params.approval_days)),
+        wait_for_input=approval_form(points_fi, points_sv).with_initial_data(
+            description=approval_description(draft, recipients, sent, params.approval_days)),
         timeout=params.approval_days * 86400,
         key=f"approval-{year}",
     )
@@ -76,7 +80,8 @@ def annual_report(params: AnnualReportParams = AnnualReportParams()) -> dict:
     if not decision.approved:
         return {**result, "status": "rejected", "comment": decision.comment}
     verify_draft(draft)
-    sent_now = deliver(paths, draft.document(), params.recipient_group, settings.warehouse_url,
+    final = finalise_draft(draft, decision.conclusions_fi, decision.conclusions_sv, decision.contact)
+    sent_now = deliver(final.paths(), draft.document(), params.recipient_group, settings.warehouse_url,
                        smtp_block_name(), params.resend)
     return {**result, "status": "sent",
             "deliveries": [{k: d[k] for k in ("recipient", "language", "status")} for d in sent_now]}

@@ -121,11 +121,16 @@ class Approval(RunInput):
     """HR's answer to a waiting annual report: a required choice, and a comment that is required
     when the report is rejected (the server checks both before the run goes on)."""
 
-    model_config = ConfigDict(json_schema_extra={
-        "if": {"properties": {"decision": {"const": REJECT}}, "required": ["decision"]},
-        "then": {"properties": {"comment": {"minLength": 1, "pattern": "\\S"}},
-                 "required": ["comment"]},
-    })
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"decision": {"const": REJECT}}, "required": ["decision"]},
+         "then": {"properties": {"comment": {"minLength": 1, "pattern": "\\S"}},
+                  "required": ["comment"]}},
+        {"if": {"properties": {"decision": {"const": APPROVE}}, "required": ["decision"]},
+         "then": {"properties": {"conclusions_fi": {"minLength": 1, "pattern": "\\S"},
+                                 "conclusions_sv": {"minLength": 1, "pattern": "\\S"},
+                                 "contact": {"minLength": 1, "pattern": "\\S"}},
+                  "required": ["conclusions_fi", "conclusions_sv", "contact"]}},
+    ]})
 
     decision: Decision = Field(
         title="Päätös / Beslut",
@@ -137,6 +142,37 @@ class Approval(RunInput):
         description="Pakollinen, kun hylkäät: mitä pitää korjata (tallentuu ajon tietoihin). / "
         "Obligatorisk när du avvisar: vad som ska rättas (sparas med körningen).")
 
+    conclusions_fi: str = Field(
+        "", title="Johtopäätökset ja toimenpide-ehdotukset (suomeksi)", max_length=6000,
+        description="Pakollinen hyväksyttäessä. Tulee raportin alkuun sellaisenaan. Valmiina on "
+        "osaavan luettelo huomioista (tavoitteet, toimialat, määräraha); muokkaa se henkilöstö"
+        "hallinnon johtopäätöksiksi ja ehdotuksiksi. Yksi kohta riviä kohden.")
+    conclusions_sv: str = Field(
+        "", title="Slutsatser och förslag till åtgärder (på svenska)", max_length=6000,
+        description="Obligatorisk vid godkännande. Står som sådan i början av rapporten. Färdigt "
+        "finns osaavas lista över iakttagelser (mål, sektorer, anslag); redigera den till "
+        "personalförvaltningens slutsatser och förslag. En punkt per rad.")
+    contact: str = Field(
+        "", title="Yhteyshenkilö / Kontaktperson", max_length=200,
+        description="Pakollinen hyväksyttäessä: nimi, tehtävä ja puhelin tai sähköposti, kuten "
+        "raportissa halutaan näkyvän. / Obligatorisk vid godkännande: namn, befattning och telefon "
+        "eller e-post, som det ska stå i rapporten.")
+
     @property
     def approved(self) -> bool:
         return self.decision == APPROVE
+
+
+def approval_form(conclusions_fi: str, conclusions_sv: str) -> type[Approval]:
+    """The approval form with osaava's points for HR to consider already in the conclusion
+    fields (their titles and help kept: ``with_initial_data`` would drop them)."""
+    from copy import copy
+
+    from pydantic import create_model
+
+    fields = {}
+    for name, value in (("conclusions_fi", conclusions_fi), ("conclusions_sv", conclusions_sv)):
+        info = copy(Approval.model_fields[name])
+        info.default = value
+        fields[name] = (str, info)
+    return create_model("Approval", __base__=Approval, **fields)

@@ -113,3 +113,62 @@ def verify(draft: Draft) -> None:
             f"mitään ei lähetetty. Käynnistä vuosiraportti uudelleen ja hyväksy uusi luonnos. / "
             f"Filerna i det godkända utkastet är inte längre de som godkändes ({what}), så inget "
             f"skickades. Starta årsrapporten på nytt och godkänn det nya utkastet.")
+
+
+SENT = "sent"
+
+
+def finalise(draft: Draft, conclusions: dict[str, str], contact: str,
+             now: dt.datetime | None = None) -> Draft:
+    """The files that go out: the approved draft's public report with HR's conclusions and
+    proposals and the contact person, rendered from the draft's own public document (its
+    ``disclosure.json``: the figures are not computed again), in ``<draft>/sent/`` and recorded
+    with their hashes. Each language of the draft needs its conclusions."""
+    from zoneinfo import ZoneInfo
+
+    from osaava.guideline import guideline_for_year
+    from osaava.report import (ReportContext, chart_file, render_charts, render_mail_html,
+                               render_pdf, render_summary_html)
+
+    verify(draft)
+    langs = sorted(k.removeprefix("report_pdf_") for k in draft.files if k.startswith("report_pdf_"))
+    missing = [lang for lang in langs if not (conclusions.get(lang) or "").strip()]
+    if missing or not contact.strip():
+        what = ", ".join(missing) + (" ja yhteyshenkilö / och kontaktperson" if not contact.strip() else "")
+        raise ValueError(f"Johtopäätökset puuttuvat / Slutsatserna saknas: {what}. Mitään ei "
+                         f"lähetetty. / Inget skickades.")
+    g = guideline_for_year(draft.year)
+    if g.version != draft.guideline.get("version"):
+        raise DraftChanged(f"Koulutusohjeen versio on vaihtunut ({draft.guideline.get('version')} → "
+                           f"{g.version}), joten mitään ei lähetetty. / Utbildningsanvisningens "
+                           f"version har ändrats, så inget skickades.")
+    src = Path(draft.folder)
+    public = json.loads((src / draft.files["disclosure"]["path"]).read_text(encoding="utf-8"))
+    made_on = dt.datetime.fromisoformat(draft.created_at).astimezone(ZoneInfo("Europe/Helsinki")).date()
+    out = src / SENT
+    paths: dict[str, str] = {}
+
+    def put(name: str, rel: str, data: str | bytes) -> None:
+        p = out / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        paths[name] = str(p)
+
+    for key in ("figures", "disclosure"):
+        put(key, draft.files[key]["path"], (src / draft.files[key]["path"]).read_bytes())
+    public_dir = Path(draft.files[f"report_html_{langs[0]}"]["path"]).parent
+    for lang in langs:
+        ctx = ReportContext(g, made_on, conclusions[lang], contact)
+        charts = render_charts(public, lang)
+        for c in charts:
+            put(f"chart_{lang}_{c.name}", str(public_dir / chart_file(lang, c.name)), c.png)
+        put(f"report_html_{lang}", str(public_dir / f"report-{lang}.html"),
+            render_mail_html(public, lang, ctx, charts))
+        put(f"report_pdf_{lang}", str(public_dir / f"report-{lang}.pdf"), render_pdf(public, lang, ctx, charts))
+        put(f"report_xlsx_{lang}", str(public_dir / f"report-{lang}.xlsx"),
+            (src / draft.files[f"report_xlsx_{lang}"]["path"]).read_bytes())
+        put(f"summary_{lang}", str(public_dir / f"summary-{lang}.html"),
+            render_summary_html(public, lang, g, made_on, charts, conclusions[lang], contact))
+    return record(out, year=draft.year, batch_id=draft.batch_id, batch_source=draft.batch_source,
+                  guideline=draft.guideline, report_id=draft.report_id, run=draft.run, paths=paths,
+                  now=now)

@@ -168,9 +168,13 @@ def fmt_cell(c: Cell, lang: str) -> str:
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What the report says beyond the figures: the guideline applied and the report's date."""
+    """What the report says beyond the figures: the guideline applied, the report's date and,
+    once HR has approved it, HR's conclusions and proposals and the contact person (HR's own
+    text, in this language; osaava never writes conclusions)."""
     guideline: Guideline
     made_on: dt.date
+    conclusions: str = ""
+    contact: str = ""
 
 
 def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -> str:
@@ -394,6 +398,8 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
            if public.get("previous_year") and public["previous_year"]["year"] <= 2022 < public["year"]
            else ""),
         code_version=public.get("code_version", ""),
+        conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
+        contact=ctx.contact.strip(),
     )
 
 
@@ -408,10 +414,11 @@ def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None) -
 
 
 def render_summary_html(public: dict, lang: str, guideline: Guideline,
-                        made_on: dt.date | None = None, charts=None) -> str:
+                        made_on: dt.date | None = None, charts=None, conclusions: str = "",
+                        contact: str = "") -> str:
     """A self-contained web page of the report (charts embedded): for the intranet or the
     Prefect UI. Same content as the mail."""
-    ctx = ReportContext(guideline, made_on or dt.date(public["year"] + 1, 1, 1))
+    ctx = ReportContext(guideline, made_on or dt.date(public["year"] + 1, 1, 1), conclusions, contact)
     return render_report_html(public, lang, ctx, "web", charts)
 
 

@@ -34,3 +34,20 @@ def verify_draft(draft: drafts.Draft) -> None:
 def copy_draft(draft: drafts.Draft, out: str) -> str:
     shutil.copytree(draft.folder, out, dirs_exist_ok=True)
     return str(Path(out).resolve())
+
+
+@task(name="points for HR's conclusions", persist_result=False, cache_policy=NO_CACHE)
+def proposal_points(draft: drafts.Draft) -> tuple[str, str]:
+    """osaava's list of points for HR to consider, from the draft's public document."""
+    import json
+
+    from osaava.proposals import draft_text
+
+    public = json.loads((Path(draft.folder) / draft.files["disclosure"]["path"]).read_text(encoding="utf-8"))
+    return draft_text(public, "fi"), draft_text(public, "sv")
+
+
+@task(name="add HR's conclusions", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=600)
+def finalise_draft(draft: drafts.Draft, conclusions_fi: str, conclusions_sv: str,
+                   contact: str) -> drafts.Draft:
+    return drafts.finalise(draft, {"fi": conclusions_fi, "sv": conclusions_sv}, contact)

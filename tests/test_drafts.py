@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -81,3 +82,59 @@ def test_the_data_in_use_is_said_truthfully():
     assert fi == "Raporteissa käytetään edelleen aiempaa hyväksyttyä aineistoa: erä 4 (sources, haettu 29.11.2026)."
     assert sv == "Rapporterna använder fortfarande det tidigare godkända materialet: parti 4 (sources, hämtat 29.11.2026)."
     assert "Hyväksyttyä aineistoa ei vielä ole" in approval.current_data(None)[0]
+
+
+def test_hr_conclusions_go_into_the_sent_report_and_the_figures_stay(tmp_path, small_frames):
+    """The approved draft of the small city, with HR's conclusions: the sent report starts with
+    them and names the contact person, in each language; the figures and the workbook are the
+    draft's own (nothing computed again); a missing language or contact refuses to send."""
+    import html as htmllib
+    import re
+
+    from pypdf import PdfReader
+
+    from osaava.disclosure import exposure
+    from osaava.figures import compute
+    from osaava.guideline import guideline_for_year, load_codes
+    from osaava.proposals import draft_text
+    from osaava.report import figures_document
+    from osaava.yearly import YearFigures
+    from tasks.render import write_reports
+
+    g = guideline_for_year(2024)
+    fig = compute(small_frames, g, load_codes(), 2024)
+    doc = figures_document(fig, g, [{"entity": "employments", "file": "henkilosto.csv", "rows": 10,
+                                     "sha256": "0" * 64}])
+    yf = YearFigures(fig, g, doc, exposure(small_frames, fig, g))
+    folder = tmp_path / "reports" / "2024" / "run-1"
+    paths = write_reports(yf, str(folder), made_on=dt.date(2025, 1, 15))
+    d = drafts.record(folder, year=2024, batch_id=1, batch_source="files", guideline=doc["guideline"],
+                      report_id="annual-2024-x", run="run-1", paths=paths,
+                      now=dt.datetime(2025, 1, 15, 5, 0, tzinfo=dt.UTC))
+    public = json.loads((folder / d.files["disclosure"]["path"]).read_text(encoding="utf-8"))
+    # osaava's points come from the public document only: the small city's targets rest on fewer
+    # than 5 persons and are hidden there, so the one point is the budget: 280 000 € of budgets,
+    # 8 720 € used (3,1 %) → 271 280 € (96,9 %) unused
+    assert draft_text(public, "fi") == "- Koulutusmäärärahaa jäi käyttämättä 271\u00a0280 € (96,9 %)."
+    assert draft_text(public, "sv") == "- Av utbildningsanslaget blev 271\u00a0280 € (96,9 %) oanvänt."
+
+    with pytest.raises(ValueError, match="Slutsatserna saknas: sv"):
+        drafts.finalise(d, {"fi": "Lisää keskusteluja.", "sv": " "}, "Hanna HR, 09 123")
+    with pytest.raises(ValueError, match="yhteyshenkilö"):
+        drafts.finalise(d, {"fi": "a", "sv": "b"}, "")
+    final = drafts.finalise(d, {"fi": "Tavoitekeskustelut käydään kaikkien kanssa.\n- Lisää koulutusta",
+                                "sv": "Målsamtal förs med alla."}, "Hanna HR, puh. 09 123")
+    assert final.folder == str((folder / "sent").resolve()) and drafts.load(folder / "sent") == final
+    drafts.verify(final)
+    assert final.files["figures"]["sha256"] == d.files["figures"]["sha256"]
+    assert final.files["report_xlsx_fi"]["sha256"] == d.files["report_xlsx_fi"]["sha256"]
+    assert final.files["report_pdf_fi"]["sha256"] != d.files["report_pdf_fi"]["sha256"]
+    fi_html = htmllib.unescape(re.sub(r"<[^>]+>", " ", Path(final.paths()["report_html_fi"]).read_text("utf-8")))
+    assert "Johtopäätökset ja toimenpide-ehdotukset" in fi_html
+    assert "Tavoitekeskustelut käydään kaikkien kanssa." in fi_html and "- Lisää koulutusta" in fi_html
+    assert "Lisätietoja antaa: Hanna HR, puh. 09 123." in " ".join(fi_html.split())
+    assert fi_html.index("Johtopäätökset") < fi_html.index("Tavoitteiden toteutuminen")
+    sv_pdf = " ".join(p.extract_text() for p in PdfReader(final.paths()["report_pdf_sv"]).pages)
+    assert "Slutsatser och förslag till åtgärder" in sv_pdf and "Målsamtal förs med alla." in sv_pdf
+    # the draft HR was sent for review is untouched
+    drafts.verify(d)

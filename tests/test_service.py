@@ -169,6 +169,9 @@ def wait_for(service, run_id, states: set[str], timeout: float = 300):
 
 
 APPROVE, REJECT = "Hyväksy ja lähetä / Godkänn och skicka", "Hylkää / Avvisa"
+CONCLUSIONS_FI = "Tavoitekeskustelut käydään kaikkien kanssa ensi vuonna."
+CONCLUSIONS_SV = "Målsamtal förs med alla nästa år."
+CONTACT = "Hanna Henkilöstö, puh. 09 505 6000"
 
 
 def resume(service, run_id, approve: bool, comment: str) -> None:
@@ -176,9 +179,11 @@ def resume(service, run_id, approve: bool, comment: str) -> None:
     from prefect.flow_runs import resume_flow_run
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    answer = {"decision": APPROVE if approve else REJECT, "comment": comment}
+    if approve:
+        answer.update(conclusions_fi=CONCLUSIONS_FI, conclusions_sv=CONCLUSIONS_SV, contact=CONTACT)
     with temporary_settings({PREFECT_API_URL: service["api"]}):
-        resume_flow_run(run_id, run_input={"decision": APPROVE if approve else REJECT,
-                                           "comment": comment})
+        resume_flow_run(run_id, run_input=answer)
 
 
 def report_params(service, year=2024, **kw):
@@ -271,10 +276,17 @@ def test_what_hr_approved_is_what_the_committee_gets(service, smtp, collected):
     fi, sv = inbox.to("jaosto.fi@kauniainen.example"), inbox.to("sektion.sv@kauniainen.example")
     assert len(fi) == 1 and len(sv) == 1
     assert fi[0]["Content-Language"] == "fi" and sv[0]["Content-Language"] == "sv"
+    # what went out: the draft's public report with HR's conclusions, recorded with its hashes
+    # (sent/draft.json); the figures and the workbooks are the draft's own
+    final = json.loads((Path(draft["folder"]) / "sent" / "draft.json").read_text(encoding="utf-8"))
+    assert final["files"]["figures"]["sha256"] == draft["files"]["figures"]["sha256"]
     for mail, lang in ((fi[0], "fi"), (sv[0], "sv")):
         got = {a.get_content_type(): _sha(a.get_content()) for a in mail.iter_attachments()}
-        assert got["application/pdf"] == draft["files"][f"report_pdf_{lang}"]["sha256"]
-        assert got[next(k for k in got if "sheet" in k)] == draft["files"][f"report_xlsx_{lang}"]["sha256"]
+        assert got["application/pdf"] == final["files"][f"report_pdf_{lang}"]["sha256"]
+        xlsx = got[next(k for k in got if "sheet" in k)]
+        assert xlsx == final["files"][f"report_xlsx_{lang}"]["sha256"] == draft["files"][f"report_xlsx_{lang}"]["sha256"]
+        body = mail.get_body(("html",)).get_content()
+        assert (CONCLUSIONS_FI if lang == "fi" else CONCLUSIONS_SV) in body and CONTACT in body
     # no second approval request for the run HR just approved
     assert len([m for m in inbox.to("hr@kauniainen.example") if "Hyväksyntä odottaa" in m["Subject"]
                 and str(run_id) in m.get_body(("plain",)).get_content()]) == 1
@@ -626,6 +638,11 @@ def test_hr_starts_and_approves_the_report_in_the_browser(service, smtp, collect
             page.screenshot(path=str(art / "hr-2-approval-form.png"), full_page=True)
             dialog.get_by_role("button", name="Select Päätös / Beslut").click()
             page.get_by_role("option", name="Hyväksy ja lähetä / Godkänn och skicka").click()
+            page.get_by_role("listbox").wait_for(state="hidden")
+            boxes = dialog.locator("textarea")  # the comment, the conclusions fi and sv, the contact
+            assert "Koulutusmäärärahaa jäi käyttämättä" in boxes.nth(1).input_value()
+            assert "Av utbildningsanslaget blev" in boxes.nth(2).input_value()
+            boxes.nth(3).fill(CONTACT)
             page.screenshot(path=str(art / "hr-3-approved.png"), full_page=True)
             dialog.get_by_role("button", name="Resume").click()
             wait_for(service, run_id, {"COMPLETED"})

@@ -64,11 +64,15 @@ def draft_markdown(summary: str, *, folder: str, pdfs: Iterable[str], recipients
         lines += ["## Jo lähetetty / Redan skickat", "", sent[0], "", sent[1], ""]
     lines += ["## Päätös / Beslut", "",
               "Valitse **Hyväksy ja lähetä** tai **Hylkää** ja paina *Resume* (avaa tämä lomake ajon "
-              "valikosta ⋮ → *Resume*). Hylkäys "
-              "vaatii kommentin. Lähetetään täsmälleen nämä tiedostot; lukuja ei lasketa "
+              "valikosta ⋮ → *Resume*). Hyväksyntä vaatii johtopäätökset ja toimenpide-ehdotukset "
+              "suomeksi ja ruotsiksi sekä yhteyshenkilön (valmiina on osaavan luettelo huomioista; "
+              "muokkaa se). Hylkäys "
+              "vaatii kommentin. Lähetetään nämä tiedostot tekstisi kanssa; lukuja ei lasketa "
               f"uudelleen. Jos päätöstä ei tehdä {days} päivässä, mitään ei lähetetä. / Välj "
-              "**Godkänn och skicka** eller **Avvisa** och tryck *Resume* (Fortsätt). En avvisning "
-              "kräver en kommentar. Exakt dessa filer skickas; siffrorna räknas inte om. Om inget "
+              "**Godkänn och skicka** eller **Avvisa** och tryck *Resume* (Fortsätt). Ett godkännande "
+              "kräver slutsatser och förslag till åtgärder på finska och svenska samt kontaktperson "
+              "(osaavas lista över iakttagelser finns färdigt; redigera den). En avvisning "
+              "kräver en kommentar. Dessa filer skickas med din text; siffrorna räknas inte om. Om inget "
               f"beslut fattas inom {days} dagar skickas ingenting. (Formuläret öppnas från "
               "körningens meny ⋮ → *Resume*.)"]
     return "\n".join(lines)

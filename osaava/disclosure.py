@@ -258,7 +258,9 @@ def _protect(parts: dict[str, dict], hidden: dict[str, set[str]], total_hidden: 
                     return _n(parts[k].get(f.complement_of)) - _n(parts[k].get(f.base))
 
                 rest_sum = sum(rest(k) for k in hid)
-                if 0 < rest_sum < m:
+                # 0 too: "all the hidden ones comply" is as telling as "one does not"
+                total = rest_sum + sum(_n(parts[k].get(f.base)) for k in hid)
+                if rest_sum < m and total > 0:
                     k = _pick(shown, m - rest_sum, rest)
                     hidden[k] |= _descendants(families, f.name)
                     changed = any_change = True

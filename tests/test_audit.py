@@ -235,14 +235,15 @@ def test_the_intruder_finds_what_a_weaker_step_leaves(demo_frames, tmp_path, mon
 
 @pytest.mark.parametrize("seed, persons, k", [(3, 300, None), (3, 300, 3), (5, 80, None),
                                               (7, 200, None), (7, 200, 1), (21, 700, 2),
-                                              (23, 70, 4)])
+                                              (23, 70, 4), (10, 600, 1)])
 def test_other_municipalities(tmp_path, seed, persons, k):
     """Smaller synthetic cities, where the first version of the step still leaked: a level
     block whose rest was 2 (sectors × supervisor levels with totals both ways), fulfilled needs
     protected by a sector with no room under its recorded needs, an application finding given
     back by zeros, a sector without supervisors chosen to protect another (its 0 is known),
-    two hidden sectors whose supervisors add up to 0, and a hidden sector's finding counts of 0
-    (which gave its non-compliant applications back)."""
+    two hidden sectors whose supervisors add up to 0, a hidden sector's finding counts of 0
+    (which gave its non-compliant applications back), and two hidden sectors whose applications
+    all complied (their findings known to be 0)."""
     from connectors.files import read_folder
     from osaava.synth import generate, write_export
 

@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export OSAAVA_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test bench serve setup check-services test-tools clean
+.PHONY: demo test bench mutate serve setup check-services test-tools clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,17 @@ test: $(STAMP) check-services test-tools
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+# Mutation testing of osaava/figures.py against the fast figure tests (see [tool.mutmut] in
+# pyproject.toml). MUTATE_LIMIT (seconds, default 3600) stops a run on a busy machine; a stopped
+# run resumes where it left off. The score is printed at the end.
+MUTATE_LIMIT ?= 3600
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	-timeout $(MUTATE_LIMIT) $(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf var out test-artifacts .pytest_cache .venv-lrs
+	rm -rf var out test-artifacts .pytest_cache .venv-lrs mutants
 
 serve: $(STAMP)
 	scripts/serve.sh

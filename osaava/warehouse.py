@@ -419,6 +419,19 @@ def store_batch(
 # Reading back
 
 
+def recollect(engine: sa.Engine, fp: str) -> BatchInfo | None:
+    """The loaded batch of this fingerprint collected again, without its rows: its collect time
+    moves to now (as :func:`store_batch` does for the same bytes) so that it is the current
+    batch; ``None`` when no loaded batch has that fingerprint."""
+    with engine.begin() as conn:
+        old = _find(conn, fp, LOADED)
+        if old is None:
+            return None
+        conn.execute(batch.update().where(batch.c.id == old.id)
+                     .values(collected_at=dt.datetime.now(dt.UTC)))
+        return _info(old, new=False)
+
+
 def latest_batch(engine: sa.Engine, source: str | None = None,
                  status: str | None = LOADED) -> BatchInfo | None:
     """The most recently collected batch (of this source and status; ``None`` = any): a batch

@@ -36,6 +36,7 @@ test: $(STAMP) check-services test-tools
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python scripts/bench.py
 
 # Mutation testing of osaava/figures.py against the fast figure tests ([tool.mutmut] in

@@ -515,12 +515,28 @@ def load_frames(engine: sa.Engine, batch_id: int | None = None) -> dict[str, pd.
             cols = entity.loaded_columns
             q = (sa.select(*(table.c[c.name] for c in cols), table.c[SOURCE_ROW].label(ROW))
                  .where(table.c[BATCH_ID] == info.id).order_by(table.c[SOURCE_ROW]))
-            parts = [_typed(entity, raw)
-                     for raw in pd.read_sql(q, conn, coerce_float=False, chunksize=CHUNK)]
+            parts = [_typed(entity, raw) for raw in _read_chunks(conn, q, [*(c.name for c in cols), ROW])]
             if not parts:
                 parts = [_typed(entity, pd.DataFrame(columns=[*(c.name for c in cols), ROW]))]
             out[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return out
+
+
+def _read_chunks(conn: sa.Connection, q, names: list[str]):
+    """The rows of ``q`` in frames of at most CHUNK rows. On SQLite straight from sqlite3's cursor
+    (issue 15: SQLAlchemy's per-value result processing was most of the read-back; dates then
+    come as the 'YYYY-MM-DD' text they are stored as, and :func:`_restore` parses them)."""
+    if conn.dialect.name == "sqlite" and conn.dialect.driver == "pysqlite":
+        sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(sql)
+            while rows := cur.fetchmany(CHUNK):
+                yield pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+        finally:
+            cur.close()
+        return
+    yield from pd.read_sql(q, conn, coerce_float=False, chunksize=CHUNK)
 
 
 def _typed(entity: Entity, raw: pd.DataFrame) -> pd.DataFrame:

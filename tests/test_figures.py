@@ -17,22 +17,24 @@ Y = 2024
 D = 366
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def fig(small_frames):
+    # function scope (not module): each test computes, so that mutation testing (make mutate)
+    # knows every test here reaches osaava.figures.compute
     return compute(small_frames, guideline_for_year(Y), load_codes(), Y)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def org(fig):
     return fig.organisation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def yh(fig):
     return fig.sectors["YH"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def siv(fig):
     return fig.sectors["SIV"]
 
@@ -213,6 +215,11 @@ def test_findings(fig):
     assert rep["amount_eur"] == approx(round(3600 * 426 / 731, 2))
     detail = fig.findings_detail
     assert set(detail.loc[detail["code"] == "repayment_case", "person_id"]) == {"10007"}
+
+
+def test_sector_names_from_the_organisation_file(fig):
+    assert fig.sector_names == {"SIV": {"fi": "Sivistystoimi", "sv": "Bildningssektorn"},
+                                "YH": {"fi": "Yleishallinto", "sv": "Allmänna förvaltningen"}}
 
 
 def test_targets(fig):

@@ -261,6 +261,15 @@ def test_cancelled_counts_for_costs_only_interrupted_counts_fully():
     assert o["share_trained_pct"] == approx(100 / 3)
 
 
+def test_trained_from_any_hours_above_zero_per_sector():
+    # YH: 20001 trains 0.5 h (trained), 20002 0 h (not); SIV: 20003 not at all → YH 1 of 2, SIV 0 of 1
+    f = figures(employments=[emp("20001"), emp("20002"), emp("20003", cc="2100")],
+                trainings=[tr("20001", "2025-03-01", 0.5), tr("20002", "2025-03-01", 0.0)])
+    assert (f.organisation["persons_trained"], f.sectors["YH"]["persons_trained"],
+            f.sectors["SIV"]["persons_trained"]) == (1, 1, 0)
+    assert f.sectors["YH"]["share_trained_pct"] == approx(50.0)
+
+
 def test_training_of_a_person_not_employed_in_the_year_counts_nowhere():
     # 20002 left 31.12.2024; their 2025 training (5 h, 100 €) counts for no figure.
     f = figures(employments=[emp("20001"), emp("20002", "2020-01-01", "2024-12-31")],
@@ -365,6 +374,23 @@ def test_sector_median_uses_the_sector_of_each_employments_last_period():
     assert f.sectors["SIV"]["indirect_cost_eur"] == approx(6 * 10 * 1.21)
 
 
+def test_fallback_pay_uses_the_employments_sector_not_the_persons():
+    # SIV median 10 €/h (20001), YH median 50 €/h (20002); organisation median 30.
+    # 20003: employment 1 in YH since 2020 (no pay lines), employment 2 in SIV from 1.6.2025 →
+    #   the person's sector is SIV (latest start), but a training on employment 1 is paid at the
+    #   YH median: 6 h × 50 × 1.21, counted in SIV.
+    # 20004: employment 1 in SIV; a training recorded on employment 2, which ended in 2024 (no
+    #   period in Y): the person's sector SIV median 10 → 6 h × 10 × 1.21.
+    f = figures(employments=[emp("20001", cc="2100"), emp("20002", cc="1100"),
+                             emp("20003", cc="1100", no=1), emp("20003", "2025-06-01", cc="2100", no=2),
+                             emp("20004", "2025-01-01", cc="2100", no=1),
+                             emp("20004", "2020-01-01", "2024-12-31", cc="1100", no=2)],
+                payroll=[pay("20001", "2025-06-15", 10.0, 100.0), pay("20002", "2025-06-15", 10.0, 500.0)],
+                trainings=[tr("20003", "2025-03-01", 6.0, no=1), tr("20004", "2025-03-01", 6.0, no=2)])
+    assert f.sectors["SIV"]["indirect_cost_eur"] == approx((6 * 50 + 6 * 10) * 1.21)
+    assert found(f, "pay_data_missing") == 2
+
+
 # ---------------------------------------------------------------------------------------------
 # Goal discussions: eligibility cut 30.6.; held = käyty, dated in Y, of year Y
 
@@ -429,6 +455,7 @@ def test_discussion_of_a_person_not_eligible_is_not_held():
     (dict(start="2026-03-10"), 1),                      # the window's last day (in Y + 1)
     (dict(start="2026-03-11"), 0),                      # the day after the window
     (dict(start="2025-06-01", hours=0.0), 0),           # 0 hours does not fulfil
+    (dict(start="2025-06-01", hours=0.5), 1),           # half an hour does
     (dict(start="2025-06-01", status="peruttu"), 0),    # cancelled does not fulfil
     (dict(start="2025-06-01", status="keskeytetty"), 1),  # interrupted, attended hours: fulfils
     (dict(start="2025-06-01", area="TIED"), 0),         # another competence area

@@ -241,3 +241,16 @@ def test_zero_denominator_is_null(small_frames):
     assert fig.organisation["persons_employed"] == 0
     assert fig.organisation["training_days_per_htv"] is None
     assert fig.organisation["share_trained_pct"] is None
+
+
+def test_findings_detail_reasons(fig):
+    """The HR-internal reasons, as HR reads them (dates d.m.yyyy, amounts and months spelled)."""
+    d = fig.findings_detail.set_index("code")
+    assert d.at["application_late", "reason"] == "approved 10.3.2024, training started 5.3.2024"
+    assert d.at["approver_below_limit", "reason"] == "approver esihenkilö for 2000.00 €"
+    assert d.at["commitment_missing", "reason"] == "commitment empty, 24 required"
+    assert d.at["repayment_case", "reason"] == "employment ended 30.9.2024, commitment until 30.11.2025"
+    assert d.at["paid_days_over_cap", "reason"] == "12.00 paid training days"
+    assert d.at["supervisor_level_missing", "reason"] == "highest completed level 0, required 1"
+    assert d.at["training_absence_mismatch", "reason"] == "register 5 days, payroll 2 days"
+    assert list(fig.findings_detail["code"]) == sorted(fig.findings_detail["code"])

@@ -21,8 +21,8 @@ PERSONS = int(os.environ.get("OSAAVA_BENCH_PERSONS", "40000"))
 LINES = float(os.environ.get("OSAAVA_BENCH_LINES", "11"))
 PG_URL = os.environ.get("OSAAVA_BENCH_PG_URL", "")
 ROOT = Path("var/bench")
-EXPORT = ROOT / f"export-{PERSONS}-{LINES:g}-{YEAR}"
 YEAR = 2025
+EXPORT = ROOT / f"export-{PERSONS}-{LINES:g}-{YEAR}"
 
 STAGE = r'''
 import json, os, resource, sys, time

@@ -840,6 +840,60 @@ def read_folder(folder: Path, limits: Limits | None = None) -> ReadResult:
     return res
 
 
+def _hash_regular(path: Path, limits: Limits, chunk: int = 1 << 20) -> str | None:
+    """sha256 of a regular file, streamed (never the whole file in memory); ``None`` when it is
+    not a regular file (checked on the opened file: a link is not followed) or over the limit."""
+    import hashlib
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.file_bytes:
+            return None
+        h, n = hashlib.sha256(), 0
+        while block := f.read(chunk):
+            n += len(block)
+            if n > limits.file_bytes:
+                return None
+            h.update(block)
+    return h.hexdigest()
+
+
+def folder_hashes(folder: Path, entities: set[str] | None = None,
+                  limits: Limits | None = None) -> list[str] | None:
+    """The sha256 of every file :func:`read_folder` would read for ``entities`` (all by default),
+    as the raw files of that read would carry them, hashed without parsing anything.
+
+    ``None`` whenever the folder is not plainly readable (no folder, a link or anything that is
+    not a regular file, a missing file, a file over the limit): then only a full read can say
+    what is wrong. Used to tell an unchanged export before reading it (issue 15): the bytes of an
+    unchanged export were scanned (henkilötunnus, limits, validation) when they were loaded."""
+    folder = Path(folder)
+    limits = limits or LIMITS
+    served = set(ENTITIES) if entities is None else set(entities)
+    if not folder.is_dir():
+        return None
+    csvs, xlsx, folder_issues = _find_sources(folder)
+    if folder_issues:
+        return None
+    use_xlsx = xlsx is not None and not all(e.file in csvs for e in ENTITIES.values())
+    out: list[str] = []
+    if use_xlsx:
+        out.append(_hash_regular(xlsx, limits))
+    for entity in ENTITIES.values():
+        if entity.name not in served:
+            continue
+        if entity.file in csvs:
+            out.append(_hash_regular(csvs[entity.file], limits))
+        elif not use_xlsx:
+            return None  # a missing file: the full read says so
+    return None if any(h is None for h in out) else out
+
+
 class FilesConnector:
     """:class:`connectors.base.Connector` of an export folder, limited to the entities the
     source serves in its configuration (its files for other entities are not read into the
@@ -866,3 +920,11 @@ class FilesConnector:
         out.rows_read = {e: n for e, n in read.rows_read.items() if e in served}
         out.raw = [r for r in read.raw if r.entity not in ENTITIES or r.entity in served]
         return out
+
+    def file_hashes(self, source, ctx) -> list[str] | None:
+        """The sha256 of the files :meth:`read` would land, without parsing them (``None``:
+        only a full read can tell); see :func:`folder_hashes`."""
+        from osaava.sources import files_location
+
+        served = set(ctx.entities) if ctx.entities else None
+        return folder_hashes(files_location(ctx.config_path, source), served)

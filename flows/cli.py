@@ -64,6 +64,9 @@ def synth(
     out: Path = typer.Option(..., help="folder to write the export into"),
     encoding: str = typer.Option("utf-8-sig", help="cp1252, utf-8-sig or utf-8"),
     xlsx: bool = typer.Option(False, help="write one XLSX workbook instead of CSV files"),
+    payroll_lines_per_month: float | None = typer.Option(
+        None, min=0, help="payroll lines per paid person-month (about 2 without it; a real payroll "
+                          "has about 11: extra supplements that no figure counts)"),
 ) -> None:
     """Write a synthetic municipality as a generic Finnish HR export."""
     if encoding not in ("cp1252", "utf-8-sig", "utf-8"):
@@ -71,7 +74,7 @@ def synth(
     from osaava.synth import generate, write_export
 
     with console.status(f"Generating {persons} persons…"):
-        frames = generate(persons, _years(years), seed)
+        frames = generate(persons, _years(years), seed, payroll_lines_per_month=payroll_lines_per_month)
         paths = write_export(frames, out, encoding=encoding, xlsx=xlsx)
     for p in paths:
         console.print(str(p), markup=False, highlight=False, soft_wrap=True)

@@ -11,7 +11,7 @@ from osaava.approval import current_data as data_in_use
 from osaava.settings import current
 from tasks.approvals import expire_approvals
 from tasks.artifacts import publish_batch
-from tasks.extract import SourceFailed, commit_sources, merge_batch, plan_sources, source_task
+from tasks.extract import SourceFailed, commit_sources, merge_batch, plan_sources, source_task, unchanged_batch
 from tasks.load import current_batch, dq_attachment, load_batch
 from tasks.notify import notify_hr
 from tasks.validate import quality_report, validate_batch
@@ -23,12 +23,18 @@ def collect(params: CollectParams = CollectParams()) -> dict:
     """Pull every configured source (the sources file; without one, the export folder), validate
     the batch, land the raw files and load it. A source that cannot be read fails the run: no
     batch is loaded, the previous one stays current and HR is mailed. A refused batch is
-    quarantined and HR gets the data-quality report."""
+    quarantined and HR gets the data-quality report. An export whose files hash as those of the
+    last loaded batch is not read again: every source says "unchanged" and no batch is made."""
     settings = current()
     sources_file = params.sources_file or (str(settings.sources) if settings.sources else None)
     input_dir = str(settings.resolve(params.input_dir) if params.input_dir else settings.export_dir)
     plan = plan_sources(sources_file and str(settings.resolve(sources_file)), input_dir,
                         str(settings.var_dir))
+    unchanged = unchanged_batch(plan, settings.warehouse_url, str(settings.var_dir))
+    if unchanged is not None:
+        publish_batch(unchanged)
+        expire_approvals()
+        return unchanged
     results, failures = [], []
     for s in plan.config.sources:
         state = source_task(plan, s.name)(plan, s.name, return_state=True)

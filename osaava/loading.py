@@ -28,3 +28,28 @@ def land_and_store(res, issues: list[Issue], db_url: str | None, var_dir: str | 
         landing.quarantine(root, source, [r.sha256 for r in res.raw],
                            {"batch_id": info.id, "issues": [i.to_dict() for i in issues]})
     return info
+
+
+def recollect_unchanged(found, db_url: str | None, var_dir: str | Path) -> dict | None:
+    """The collect of an export that did not change (issue 15): ``found`` is what
+    :func:`connectors.merge.unchanged_sources` gave (outcomes, the files' hashes) or ``None``.
+    When the warehouse holds the loaded batch of exactly these files, that batch is collected
+    again (no new batch, nothing parsed, validated or landed) and the collect's batch summary is
+    returned, every source saying it did not change; otherwise ``None`` (read in full)."""
+    if found is None:
+        return None
+    outcomes, hashes = found
+    fp = landing.fingerprint(hashes)
+    info = warehouse.recollect(warehouse.Warehouse.open(db_url).engine, fp)
+    if info is None:
+        return None
+    folder = Path(var_dir) / "quality" / info.fingerprint
+    quality = {k: str(folder / f) for k, f in (("data_quality", "data-quality.html"),
+                                                ("data_quality_json", "data-quality.json"))
+               if (folder / f).is_file()}
+    return {
+        "batch_id": info.id, "status": info.status, "new": False, "rows_read": info.rows_read,
+        "rows_loaded": info.rows_loaded, "rows_quarantined": info.rows_quarantined,
+        "issues": [], "quality_report": quality, "sources": [o.to_dict() for o in outcomes],
+        "changed": False, "unchanged": True,
+    }

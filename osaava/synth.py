@@ -242,7 +242,14 @@ _TPL = {t[5]: i for i, t in enumerate(TEMPLATES) if t[5] in ("L1", "L2", "L3", "
 WAGE_TYPES = {
     1001: "Tehtäväkohtainen palkka", 1101: "Henkilökohtainen lisä", 1102: "Kokemuslisä",
     1201: "Ylityökorvaus 50 %", 1301: "Lomaraha", 1302: "Lomakorvaus", 4001: "Kilometrikorvaus",
+    # supplements written only with payroll_lines_per_month (a real payroll's many small lines)
+    1103: "Iltatyökorvaus", 1104: "Yötyökorvaus", 1105: "Lauantaityökorvaus",
+    1106: "Sunnuntaityökorvaus", 1107: "Vuorolisä", 1108: "Erilliskorvaus",
 }
+EXTRA_SUPPLEMENTS = (1103, 1104, 1105, 1106, 1107, 1108)
+#: Payroll lines per paid person-month of a real municipal payroll (base pay, supplements,
+#: overtime, holiday pay, corrections): the bench default (issue 15).
+REALISTIC_PAYROLL_LINES_PER_MONTH = 11.0
 # tax-free per diems (full day, part day) in cents, Verohallinto
 PER_DIEM = {2022: (4500, 2000), 2023: (4800, 2200), 2024: (5100, 2400), 2025: (5300, 2400)}
 
@@ -508,8 +515,15 @@ def _draw_pct(rng, n, part_share) -> np.ndarray:
     return np.where(part, rng.choice(vals, size=n, p=w), 10000)
 
 
-def generate(persons: int = 600, years: tuple[int, ...] = (2024, 2025), seed: int = 1) -> dict[str, pd.DataFrame]:
-    """Build a synthetic generic HR export covering 1.1.(min(years)-1) .. 31.12.max(years)."""
+def generate(persons: int = 600, years: tuple[int, ...] = (2024, 2025), seed: int = 1,
+             payroll_lines_per_month: float | None = None) -> dict[str, pd.DataFrame]:
+    """Build a synthetic generic HR export covering 1.1.(min(years)-1) .. 31.12.max(years).
+
+    ``payroll_lines_per_month``: the average number of payroll lines per paid person-month
+    (about 2 without it; a real payroll has about 11, :data:`REALISTIC_PAYROLL_LINES_PER_MONTH`).
+    The extra lines are supplements without hours (evening, night, weekend, shift…), which no
+    figure counts; they come from a random stream of their own, so every other row — and every
+    figure — is the same as without them."""
     if persons < 1:
         raise ValueError("persons must be at least 1")
     years = tuple(sorted(int(y) for y in years))
@@ -517,6 +531,8 @@ def generate(persons: int = 600, years: tuple[int, ...] = (2024, 2025), seed: in
         raise ValueError("years must not be empty")
     rng = np.random.Generator(np.random.PCG64(seed))
     g = _Gen(rng, int(persons), years[0] - 1, years[-1])
+    g.payroll_lines_per_month = payroll_lines_per_month
+    g.seed = seed
     return g.run()
 
 
@@ -1196,6 +1212,21 @@ class _Gen:
         corr = keep & ~no_pay & (rng.random(L) < 0.004) & (mon < _mon(np.array([W1]))[0]) & (hours_h > 200)
         ch = -np.minimum(rng.integers(4, 65, L) * 25, hours_h)
         add(corr, 1001, ch, np.round(ch * rate / 100).astype(np.int64), pay=_mstart(mon + 1) + 14)
+        target = getattr(self, "payroll_lines_per_month", None)
+        months = int(keep.sum())
+        if target and months:
+            # extra supplements on a stream of their own (the rest of the export stays the same)
+            xr = np.random.Generator(np.random.PCG64([int(getattr(self, "seed", 1)), 15]))
+            have = sum(len(p) for p in parts) / months
+            lam = max(0.0, float(target) - have)
+            k = np.where(keep, xr.poisson(lam, L), 0)
+            rows = np.repeat(np.arange(L), k)
+            if len(rows):
+                wt_x = np.asarray(EXTRA_SUPPLEMENTS)[xr.integers(0, len(EXTRA_SUPPLEMENTS), len(rows))]
+                parts.append(pd.DataFrame({
+                    "emp": ei[rows], "pay": pay15[rows], "a": a[rows], "b": b[rows], "wt": wt_x,
+                    "cc": cc[rows], "h": np.full(len(rows), -1 << 40),
+                    "s": np.round(xr.uniform(5, 180, len(rows)) * 100).astype(np.int64)}))
         pay = pd.concat(parts, ignore_index=True)
         pay = pay.sort_values(["emp", "pay", "wt", "a"], kind="stable").reset_index(drop=True)
         self.pay = pay

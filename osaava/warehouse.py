@@ -26,6 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -295,28 +296,51 @@ def _issue_row(issue: Issue | dict) -> dict:
     }
 
 
-def _column_values(s: pd.Series, kind: str) -> list:
-    """Plain Python values of a column: None for NA/NaT, int/float/str/date, no numpy scalars."""
+def _column_values(s: pd.Series, kind: str, iso_dates: bool = False) -> list:
+    """Plain Python values of a column: None for NA/NaT, int/float/str/date, no numpy scalars.
+    ``iso_dates``: dates as 'YYYY-MM-DD' text, as SQLAlchemy stores a Date in SQLite."""
     if kind == "date":
-        return s.to_numpy(dtype="datetime64[s]").astype("datetime64[D]").tolist()
+        days = s.to_numpy(dtype="datetime64[s]").astype("datetime64[D]")
+        if iso_dates:
+            text = np.datetime_as_string(days).astype(object)
+            text[np.isnat(days)] = None
+            return text.tolist()
+        return days.tolist()
     return s.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _insert_chunk(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+@dataclass
+class _Chunk:
+    """Rows of one insert: column names and one tuple of plain values per row."""
+
+    names: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _insert_chunk(conn: sa.Connection, table: sa.Table, chunk: _Chunk) -> None:
     """One chunk, inside the batch's transaction: PostgreSQL's COPY through psycopg (3–4× faster
-    than executemany on millions of payroll rows), an executemany elsewhere. A separate function
-    so tests can make it fail half-way."""
-    if not rows:
+    than executemany on millions of payroll rows); SQLite's own executemany on plain tuples
+    (issue 15: SQLAlchemy's per-row parameter processing was most of the load); an executemany
+    elsewhere. A separate function so tests can make it fail half-way."""
+    if not chunk.rows:
         return
+    q = conn.dialect.identifier_preparer.quote
+    names = chunk.names
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        q = conn.dialect.identifier_preparer.quote
-        names = list(rows[0])
         sql = f"COPY {q(table.name)} ({', '.join(q(n) for n in names)}) FROM STDIN"
         with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
-            for r in rows:
-                copy.write_row([r[n] for n in names])
+            for r in chunk.rows:
+                copy.write_row(r)
         return
-    conn.execute(table.insert(), rows)
+    if conn.dialect.name == "sqlite" and conn.dialect.driver == "pysqlite":
+        sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) "
+               f"VALUES ({', '.join('?' for _ in names)})")
+        conn.connection.driver_connection.executemany(sql, chunk.rows)
+        return
+    conn.execute(table.insert(), [dict(zip(names, r)) for r in chunk.rows])
 
 
 def _insert_frame(conn: sa.Connection, entity: Entity, df: pd.DataFrame, batch_id: int) -> int:
@@ -325,14 +349,14 @@ def _insert_frame(conn: sa.Connection, entity: Entity, df: pd.DataFrame, batch_i
     missing = [c.name for c in cols if c.name not in df.columns] + ([ROW] if ROW not in df.columns else [])
     if missing:
         raise ValueError(f"{entity.name}: the frame lacks the column(s) {missing}")
-    keys = [SOURCE_ROW] + [c.name for c in cols]
+    names = [BATCH_ID, SOURCE_ROW] + [c.name for c in cols]
+    iso = conn.dialect.name == "sqlite"
     n = len(df)
     for start in range(0, n, CHUNK):
         part = df.iloc[start:start + CHUNK]
-        values = [part[ROW].to_numpy(dtype="int64").tolist()]
-        values += [_column_values(part[c.name], c.kind) for c in cols]
-        rows = [dict(zip(keys, t), batch_id=batch_id) for t in zip(*values)]
-        _insert_chunk(conn, table, rows)
+        values = [[batch_id] * len(part), part[ROW].to_numpy(dtype="int64").tolist()]
+        values += [_column_values(part[c.name], c.kind, iso) for c in cols]
+        _insert_chunk(conn, table, _Chunk(names, list(zip(*values))))
     return n
 
 
@@ -419,6 +443,19 @@ def store_batch(
 # Reading back
 
 
+def recollect(engine: sa.Engine, fp: str) -> BatchInfo | None:
+    """The loaded batch of this fingerprint collected again, without its rows: its collect time
+    moves to now (as :func:`store_batch` does for the same bytes) so that it is the current
+    batch; ``None`` when no loaded batch has that fingerprint."""
+    with engine.begin() as conn:
+        old = _find(conn, fp, LOADED)
+        if old is None:
+            return None
+        conn.execute(batch.update().where(batch.c.id == old.id)
+                     .values(collected_at=dt.datetime.now(dt.UTC)))
+        return _info(old, new=False)
+
+
 def latest_batch(engine: sa.Engine, source: str | None = None,
                  status: str | None = LOADED) -> BatchInfo | None:
     """The most recently collected batch (of this source and status; ``None`` = any): a batch
@@ -478,12 +515,28 @@ def load_frames(engine: sa.Engine, batch_id: int | None = None) -> dict[str, pd.
             cols = entity.loaded_columns
             q = (sa.select(*(table.c[c.name] for c in cols), table.c[SOURCE_ROW].label(ROW))
                  .where(table.c[BATCH_ID] == info.id).order_by(table.c[SOURCE_ROW]))
-            parts = [_typed(entity, raw)
-                     for raw in pd.read_sql(q, conn, coerce_float=False, chunksize=CHUNK)]
+            parts = [_typed(entity, raw) for raw in _read_chunks(conn, q, [*(c.name for c in cols), ROW])]
             if not parts:
                 parts = [_typed(entity, pd.DataFrame(columns=[*(c.name for c in cols), ROW]))]
             out[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return out
+
+
+def _read_chunks(conn: sa.Connection, q, names: list[str]):
+    """The rows of ``q`` in frames of at most CHUNK rows. On SQLite straight from sqlite3's cursor
+    (issue 15: SQLAlchemy's per-value result processing was most of the read-back; dates then
+    come as the 'YYYY-MM-DD' text they are stored as, and :func:`_restore` parses them)."""
+    if conn.dialect.name == "sqlite" and conn.dialect.driver == "pysqlite":
+        sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(sql)
+            while rows := cur.fetchmany(CHUNK):
+                yield pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+        finally:
+            cur.close()
+        return
+    yield from pd.read_sql(q, conn, coerce_float=False, chunksize=CHUNK)
 
 
 def _typed(entity: Entity, raw: pd.DataFrame) -> pd.DataFrame:

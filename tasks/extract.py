@@ -12,9 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.base import ReadResult
 from connectors.files import read_folder
-from connectors.merge import CollectPlan, MergedRead, SourceResult, merge_sources, plan_collect, read_source
+from connectors.merge import (CollectPlan, MergedRead, SourceResult, merge_sources, plan_collect, read_source,
+                              unchanged_sources)
 from osaava.guideline import ConfigError
 from osaava.issues import mask_hetu
+from osaava.loading import recollect_unchanged
 from osaava.sources import resolve_secret
 
 
@@ -60,6 +62,13 @@ def read_one(plan: CollectPlan, name: str) -> SourceResult:
 @task(name="read sources file", persist_result=False, cache_policy=NO_CACHE)
 def plan_sources(sources_file: str | None, input_dir: str, var_dir: str) -> CollectPlan:
     return plan_collect(sources_file, var_dir=var_dir, input_dir=input_dir)
+
+
+@task(name="unchanged export?", persist_result=False, cache_policy=NO_CACHE)
+def unchanged_batch(plan: CollectPlan, db_url: str | None, var_dir: str) -> dict | None:
+    """Hash the sources' files and compare them with the last loaded batch: the batch summary
+    when nothing changed (the collect stops there), else ``None``."""
+    return recollect_unchanged(unchanged_sources(plan), db_url, var_dir)
 
 
 @task(name="read source", persist_result=False, cache_policy=NO_CACHE,

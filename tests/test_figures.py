@@ -17,22 +17,24 @@ Y = 2024
 D = 366
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def fig(small_frames):
+    # function scope (not module): each test computes, so that mutation testing (make mutate)
+    # knows every test here reaches osaava.figures.compute
     return compute(small_frames, guideline_for_year(Y), load_codes(), Y)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def org(fig):
     return fig.organisation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def yh(fig):
     return fig.sectors["YH"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def siv(fig):
     return fig.sectors["SIV"]
 
@@ -215,6 +217,11 @@ def test_findings(fig):
     assert set(detail.loc[detail["code"] == "repayment_case", "person_id"]) == {"10007"}
 
 
+def test_sector_names_from_the_organisation_file(fig):
+    assert fig.sector_names == {"SIV": {"fi": "Sivistystoimi", "sv": "Bildningssektorn"},
+                                "YH": {"fi": "Yleishallinto", "sv": "Allmänna förvaltningen"}}
+
+
 def test_targets(fig):
     t = {x["key"]: x for x in fig.targets}
     assert t["training_days_per_htv"]["met"] is True
@@ -234,3 +241,16 @@ def test_zero_denominator_is_null(small_frames):
     assert fig.organisation["persons_employed"] == 0
     assert fig.organisation["training_days_per_htv"] is None
     assert fig.organisation["share_trained_pct"] is None
+
+
+def test_findings_detail_reasons(fig):
+    """The HR-internal reasons, as HR reads them (dates d.m.yyyy, amounts and months spelled)."""
+    d = fig.findings_detail.set_index("code")
+    assert d.at["application_late", "reason"] == "approved 10.3.2024, training started 5.3.2024"
+    assert d.at["approver_below_limit", "reason"] == "approver esihenkilö for 2000.00 €"
+    assert d.at["commitment_missing", "reason"] == "commitment empty, 24 required"
+    assert d.at["repayment_case", "reason"] == "employment ended 30.9.2024, commitment until 30.11.2025"
+    assert d.at["paid_days_over_cap", "reason"] == "12.00 paid training days"
+    assert d.at["supervisor_level_missing", "reason"] == "highest completed level 0, required 1"
+    assert d.at["training_absence_mismatch", "reason"] == "register 5 days, payroll 2 days"
+    assert list(fig.findings_detail["code"]) == sorted(fig.findings_detail["code"])

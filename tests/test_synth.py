@@ -349,3 +349,21 @@ def test_xlsx_roundtrip(frames, tmp_path):
     assert list(back) == list(HEADERS)
     for stem, df in back.items():
         pd.testing.assert_frame_equal(df, frames[stem], check_dtype=False)
+
+
+def test_realistic_payroll_lines_change_no_other_row():
+    """Issue 15: the bench's payroll of ~11 lines per person-month adds only supplements without
+    hours, from a random stream of their own: every other row (and so every figure) is the same."""
+    from osaava.synth import EXTRA_SUPPLEMENTS, generate
+
+    plain = generate(120, (2024, 2025), 3)
+    many = generate(120, (2024, 2025), 3, payroll_lines_per_month=11)
+    for stem in plain:
+        if stem != "palkkarivit":
+            assert plain[stem].equals(many[stem]), stem
+    pay = many["palkkarivit"]
+    extra = pay["Palkkalaji"].isin([str(w) for w in EXTRA_SUPPLEMENTS])
+    assert pay[~extra].reset_index(drop=True).equals(plain["palkkarivit"])
+    assert (pay.loc[extra, "Tunnit"] == "").all()
+    per_month = pay.groupby(["Henkilönumero", "Palvelussuhdenumero", "Maksupäivä"]).size().mean()
+    assert 10 < per_month < 12

@@ -21,39 +21,15 @@ from prefect.cache_policies import NO_CACHE
 
 from osaava import warehouse
 from osaava.delivery import (PDF_TYPE, XLSX_TYPE, Attachment, DeliveryError, Outgoing,
-                             SmtpSettings, build_message, send_all)
+                             build_message, send_all)
 from osaava.guideline import guideline_for_year
 from osaava.recipients import load_recipients
 from osaava.disclosure import disclose
 from osaava.report import report_id, texts
+from tasks.blocks import resolve_smtp
 from tasks.render import PUBLIC_DIR
 
 PUBLIC_KEYS = ("report_html_{lang}", "report_pdf_{lang}", "report_xlsx_{lang}")
-
-
-def smtp_settings(creds, timeout: float = 30.0) -> SmtpSettings:
-    """SmtpSettings from a prefect-email ``EmailServerCredentials`` block (its fields, the way
-    its ``get_server()`` reads them: SSL / STARTTLS / INSECURE, the port defaulting to 465 /
-    587 / 25)."""
-    from prefect_email.credentials import SMTPServer, SMTPType
-
-    host = creds.smtp_server.value if isinstance(creds.smtp_server, SMTPServer) else str(creds.smtp_server)
-    kind = creds.smtp_type if isinstance(creds.smtp_type, SMTPType) else SMTPType[str(creds.smtp_type).upper()]
-    security = {SMTPType.SSL: "ssl", SMTPType.STARTTLS: "starttls", SMTPType.INSECURE: "plain"}[kind]
-    password = creds.password.get_secret_value() if creds.password is not None else None
-    return SmtpSettings(host=host, port=creds.smtp_port or kind.value, security=security,
-                        username=creds.username or None, password=password or None,
-                        verify=bool(creds.verify), timeout=timeout)
-
-
-def _settings(smtp) -> SmtpSettings:
-    if isinstance(smtp, SmtpSettings):
-        return smtp
-    if isinstance(smtp, str):
-        from prefect_email import EmailServerCredentials
-
-        return smtp_settings(EmailServerCredentials.load(smtp))
-    return smtp_settings(smtp)
 
 
 def _read_report(paths: dict[str, str], lang: str) -> tuple[str, dict[str, bytes], bytes, bytes]:
@@ -106,7 +82,7 @@ def deliver_report(paths: dict[str, str], doc: dict, recipients_group: str, db_u
     group = people.group(recipients_group)
     rid = report_id(doc)
     year = doc["year"]
-    settings = _settings(smtp)
+    settings = resolve_smtp(smtp)
     files = {lang: _read_report(paths, lang) for lang in sorted({r.language for r in group})}
     min_persons = guideline_for_year(year).suppression_min_persons
     public = _published(paths, doc, min_persons)
@@ -129,14 +105,9 @@ def deliver_report(paths: dict[str, str], doc: dict, recipients_group: str, db_u
 
     outgoing = [Outgoing(r.address, r.language, recipients_group, builder(r.address, r.language))
                 for r in group]
-    engine = warehouse.engine_for(db_url)
-    try:
-        warehouse.migrate(engine)
-        return send_all(engine, rid, people.sender, outgoing, settings.connect, resend=resend,
-                        tries=tries, backoff_seconds=backoff_seconds,
-                        log=log or (lambda _m: None))
-    finally:
-        engine.dispose()
+    engine = warehouse.Warehouse.open(db_url).engine
+    return send_all(engine, rid, people.sender, outgoing, settings.connect, resend=resend,
+                    tries=tries, backoff_seconds=backoff_seconds, log=log or (lambda _m: None))
 
 
 @task(name="deliver report", persist_result=False, cache_policy=NO_CACHE, timeout_seconds=1800)

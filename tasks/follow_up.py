@@ -34,15 +34,11 @@ def follow_up_files(year: int | None, sectors: list[str], out: str, db_url: str 
                     as_of: dt.date | None = None) -> dict:
     as_of = as_of or as_of_today()
     year = year or as_of.year
-    engine = warehouse.engine_for(db_url)
-    try:
-        warehouse.migrate(engine)
-        info = warehouse.latest_batch(engine)
-        if info is None:
-            raise LookupError("the warehouse has no loaded batch: run collect first")
-        frames = warehouse.load_frames(engine, info.id)
-    finally:
-        engine.dispose()
+    engine = warehouse.Warehouse.open(db_url).engine
+    info = warehouse.latest_batch(engine)
+    if info is None:
+        raise LookupError("the warehouse has no loaded batch: run collect first")
+    frames = warehouse.load_frames(engine, info.id)
     g = guideline_for_year(year)
     fig = compute(frames, g, load_codes(), year)
     summary = disclose_follow_up(follow_up(fig, g, as_of, sectors or None), fig.organisation,
@@ -82,9 +78,6 @@ def mail_follow_up(made: dict, group: str) -> list[dict]:
 
     outgoing = [Outgoing(r.address, r.language, group, make(r.address, r.language))
                 for r in people.group(group)]
-    engine = warehouse.engine_for(None)
-    try:
-        return send_all(engine, f"follow-up-{s['year']}-{s['as_of']}", people.sender, outgoing,
-                        _settings(smtp_block_name()).connect, log=log.info)
-    finally:
-        engine.dispose()
+    engine = warehouse.Warehouse.open(None).engine
+    return send_all(engine, f"follow-up-{s['year']}-{s['as_of']}", people.sender, outgoing,
+                    _settings(smtp_block_name()).connect, log=log.info)

@@ -31,7 +31,8 @@ from osaava.delivery import DeliveryError, SmtpSettings, ledger
 from osaava.figures import compute
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.report import figures_document, report_id
-from tasks.deliver import deliver_report, smtp_settings
+from tasks.blocks import smtp_settings
+from tasks.deliver import deliver_report
 from tasks.figures import YearFigures
 from tasks.render import write_reports
 

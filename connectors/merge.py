@@ -191,18 +191,18 @@ def read_source(plan: CollectPlan, name: str, secret: str | None, *, full: bool 
     return out
 
 
-def unchanged_sources(plan: CollectPlan) -> tuple[list[SourceOutcome], list[str]] | None:
+def unchanged_sources(plan: CollectPlan) -> tuple[list[SourceOutcome], list[list[str]]] | None:
     """Every source of the plan shown unchanged without reading it, or ``None``.
 
     Only sources whose connector can hash what it would read without parsing it
     (``file_hashes``: the export folder) can be shown unchanged this way: their files are hashed
     (streamed sha256) and compared with the fingerprint saved in the source's state after the
     last batch that was loaded. When every source matches, the outcomes (``changed=False``) and
-    all files' hashes are returned; the caller still checks that the warehouse holds that batch.
+    each source's files' hashes are returned; the caller still checks that the warehouse holds that batch.
     Any doubt (another kind of source, no or unusable state, a reconfigured source, a file
     missing, linked or too large) gives ``None``: the full read decides."""
     outcomes: list[SourceOutcome] = []
-    hashes: list[str] = []
+    hashes: list[list[str]] = []
     for source in plan.config.sources:
         conn = connector_for(source.kind)
         quick = getattr(conn, "file_hashes", None)
@@ -227,7 +227,7 @@ def unchanged_sources(plan: CollectPlan) -> tuple[list[SourceOutcome], list[str]
             name=source.name, kind=source.kind, entities=ctx.entities, changed=False, full=False,
             watermark=state.watermark, fingerprint=fp, rows={}, requests=0, failed=False,
             pages=len(got), origin=origin))
-        hashes.extend(got)
+        hashes.append(list(got))
     return (outcomes, hashes) if outcomes else None
 
 

@@ -38,11 +38,14 @@ def recollect_unchanged(found, db_url: str | None, var_dir: str | Path) -> dict 
     returned, every source saying it did not change; otherwise ``None`` (read in full)."""
     if found is None:
         return None
-    outcomes, hashes = found
-    fp = landing.fingerprint(hashes)
+    outcomes, per_source = found
+    fp = landing.fingerprint(h for hashes in per_source for h in hashes)
     info = warehouse.recollect(warehouse.Warehouse.open(db_url).engine, fp)
     if info is None:
         return None
+    for outcome, hashes in zip(outcomes, per_source):  # the rows each source's files gave then
+        mine = set(hashes)
+        outcome.rows = {f["entity"]: int(f["rows"]) for f in info.files if f.get("sha256") in mine}
     folder = Path(var_dir) / "quality" / info.fingerprint
     quality = {k: str(folder / f) for k, f in (("data_quality", "data-quality.html"),
                                                 ("data_quality_json", "data-quality.json"))

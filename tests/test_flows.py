@@ -90,6 +90,22 @@ def test_rerun_is_byte_identical_and_loads_nothing_new(tmp_path, run):
         assert json.loads(data)["year"] == 2024  # the result itself, as JSON
 
 
+def test_collect_of_an_unchanged_export_reads_nothing_and_makes_no_batch(tmp_path, run):
+    """Issue 15: the second nightly collect hashes the files, finds the last loaded batch and
+    stops: the same batch, every source 'no' under changed, nothing landed again."""
+    src = small_city.write(tmp_path / "in")
+    first = run("collect", "--input", str(src))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "(new)" in first.stdout
+    landing = tmp_path / "var" / "landing"
+    landed = sorted((p, p.stat().st_mtime_ns) for p in landing.rglob("*") if p.is_file())
+    again = run("collect", "--input", str(src))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "(already stored: nothing changed)" in again.stdout
+    assert "Batch 1:" in again.stdout and "yes" not in again.stdout.split("changed", 1)[1]
+    assert sorted((p, p.stat().st_mtime_ns) for p in landing.rglob("*") if p.is_file()) == landed
+
+
 def test_refused_batch_makes_no_report(tmp_path, run):
     src = small_city.write(tmp_path / "in")
     p = src / "henkilosto.csv"

@@ -49,13 +49,14 @@ def test_unchanged_export_is_not_read_again_and_makes_no_batch(loaded, monkeypat
     monkeypatch.setattr(files_mod, "_grid_from_csv", no_parsing)
     found = unchanged_sources(plan)
     assert found is not None
-    outcomes, hashes = found
+    outcomes, per_source = found
     # the same hashes as the raw files of the full read
-    assert sorted(hashes) == sorted(r.sha256 for r in res.raw)
+    assert sorted(h for hs in per_source for h in hs) == sorted(r.sha256 for r in res.raw)
     batch = recollect_unchanged(found, db_url, var)
     assert batch["batch_id"] == info.id and batch["status"] == "loaded"
     assert batch["new"] is False and batch["changed"] is False and batch["unchanged"] is True
     assert [s["changed"] for s in batch["sources"]] == [False]
+    assert batch["sources"][0]["rows"] == res.rows_read  # the rows its files gave when loaded
     assert batch["rows_loaded"] == info.rows_loaded
     engine = warehouse.Warehouse.open(db_url).engine
     with engine.connect() as conn:

@@ -187,7 +187,7 @@ def test_follow_up_with_one_trained_person_in_a_sector(demo_frames):
     from osaava.figures import compute
     from osaava.follow_up import follow_up, render_follow_up_html
     from osaava.guideline import guideline_for_year, load_codes
-    from tasks.notify import _texts
+    from osaava.notices import texts as _texts
 
     frames = with_small_groups(demo_frames, 6, dims=("sector",))
     g = guideline_for_year(YEAR)

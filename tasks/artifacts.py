@@ -21,12 +21,18 @@ SUMMARY_KEYS = ("persons_employed", "htv", "training_days_per_htv", "direct_cost
 
 
 def batch_markdown(batch: dict) -> str:
-    lines = [f"# Batch {batch['batch_id']}: {batch['status']}", "",
-             f"Rows read {batch['rows_read']} = loaded {batch['rows_loaded']} + quarantined "
-             f"{batch['rows_quarantined']}.", ""]
+    """The collect run's artifact, in Finnish and Swedish: the batch, its reconciliation, its
+    sources and its problems (masked; no personal data)."""
+    status = {"loaded": "ladattu / laddat", "refused": "hylätty / avvisat"}.get(batch["status"],
+                                                                           batch["status"])
+    lines = [f"# Erä / Parti {batch['batch_id']}: {status}", "",
+             f"Rivejä luettu {batch['rows_read']} = ladattu {batch['rows_loaded']} + karanteenissa "
+             f"{batch['rows_quarantined']}. / Rader lästa {batch['rows_read']} = laddade "
+             f"{batch['rows_loaded']} + i karantän {batch['rows_quarantined']}.", ""]
     crit = [i for i in batch["issues"] if i["severity"] == "critical"]
     warn = [i for i in batch["issues"] if i["severity"] == "warning"]
-    lines.append(f"Critical problems: {len(crit)}; warnings: {len(warn)}.")
+    lines.append(f"Kriittisiä virheitä: {len(crit)}, varoituksia: {len(warn)}. / Kritiska fel: "
+                 f"{len(crit)}, varningar: {len(warn)}.")
     if batch.get("sources"):
         lines += ["", "| Lähde / Källa | Tyyppi / Typ | Rivit / Rader | Sivut / Sidor | "
                       "Vesileima / Vattenstämpel | Muuttui / Ändrades |",
@@ -39,8 +45,10 @@ def batch_markdown(batch: dict) -> str:
         lines.append("")
     for i in (crit + warn)[:20]:
         rows = ", ".join(str(r) for r in i["rows"][:5])
-        lines.append(f"- **{i['severity']}** {i['file']}"
-                     + (f", rows {rows}" if rows else "") + (f", column {i['column']}" if i["column"] else "")
+        sev = "kriittinen / kritisk" if i["severity"] == "critical" else "varoitus / varning"
+        lines.append(f"- **{sev}** {i['file']}"
+                     + (f", rivit / rader {rows}" if rows else "")
+                     + (f", sarake / kolumn {i['column']}" if i["column"] else "")
                      + f": {i['message']} ({i['count']})")
     return "\n".join(lines)
 

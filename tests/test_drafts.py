@@ -138,3 +138,19 @@ def test_hr_conclusions_go_into_the_sent_report_and_the_figures_stay(tmp_path, s
     assert "Slutsatser och förslag till åtgärder" in sv_pdf and "Målsamtal förs med alla." in sv_pdf
     # the draft HR was sent for review is untouched
     drafts.verify(d)
+
+
+def test_the_batch_artifact_speaks_finnish_and_swedish():
+    from tasks.artifacts import batch_markdown
+
+    md = batch_markdown({"batch_id": 3, "status": "refused", "rows_read": 10, "rows_loaded": 0,
+                         "rows_quarantined": 10,
+                         "issues": [{"severity": "critical", "file": "henkilosto.csv", "rows": [2, 5],
+                                     "column": "Alkupvm", "message": "not a date", "count": 2}],
+                         "sources": [{"name": "export", "kind": "files", "rows": {"employments": 10},
+                                      "pages": 7, "watermark": None, "changed": True}]})
+    assert md.startswith("# Erä / Parti 3: hylätty / avvisat")
+    assert "Rivejä luettu 10 = ladattu 0 + karanteenissa 10. / Rader lästa 10 = laddade 0 + i karantän 10." in md
+    assert "Kriittisiä virheitä: 1, varoituksia: 0. / Kritiska fel: 1, varningar: 0." in md
+    assert "| export | files | 10 | 7 | – | kyllä / ja |" in md
+    assert "- **kriittinen / kritisk** henkilosto.csv, rivit / rader 2, 5, sarake / kolumn Alkupvm" in md

@@ -7,6 +7,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.hooks import alert_hr
 from flows.params import FollowUpParams
+from tasks.artifacts import follow_up_markdown
 from tasks.follow_up import mail_follow_up, make_follow_up
 
 
@@ -18,7 +19,6 @@ def follow_up(params: FollowUpParams = FollowUpParams()) -> dict:
     s = made["summary"]
     create_markdown_artifact(
         key=f"follow-up-{s['year']}",
-        markdown=f"# Follow-up {s['year']} ({s['as_of']})\n\nWarnings: {s['warnings']}\n\n"
-                 + "\n".join(f"- {r['sector']}: {', '.join(r['warnings']) or 'ok'}" for r in s["rows"]))
+        markdown=follow_up_markdown(s))
     sent = [] if params.dry_run else mail_follow_up(made, params.recipient_group)
     return {"summary": s, "paths": made["paths"], "sent": len(sent)}

@@ -53,6 +53,16 @@ def batch_markdown(batch: dict) -> str:
     return "\n".join(lines)
 
 
+def follow_up_markdown(summary: dict) -> str:
+    """The follow-up run's artifact from the disclosed summary, in Finnish and Swedish."""
+    lines = [f"# Koulutusohjeen seuranta / Uppföljning av utbildningsanvisningen {summary['year']} "
+             f"({summary['as_of']})", "",
+             f"Huomioita / Observationer: {summary['warnings']}", ""]
+    for r in summary["rows"]:
+        lines.append(f"- {r['sector']}: {', '.join(r['warnings']) or 'ei huomautettavaa / inget att anmärka'}")
+    return "\n".join(lines)
+
+
 def public_document(doc: dict, paths: dict[str, str] | None = None) -> dict:
     """What an artifact may show: the public document the render step published
     (hr-internal/disclosure.json), or ``doc`` through the disclosure step."""

@@ -664,3 +664,21 @@ def test_hr_starts_and_approves_the_report_in_the_browser(service, smtp, collect
     reports = [m for m in inbox.to("hr@kauniainen.example") if "Koulutusohjeen" in m["Subject"]]
     assert len(reports) == hr_reports + 1
     assert {a.get_filename().rsplit(".", 1)[-1] for a in reports[-1].iter_attachments()} == {"pdf", "xlsx"}
+
+
+def test_the_follow_up_deployment_mails_only_disclosed_figures(service, smtp, collected):
+    """The follow-up deployment as the schedule or HR starts it: the small city's sectors rest on
+    fewer than 5 persons, so the mail shows `..` for them, and the files go to public/."""
+    _, inbox = smtp
+    out = service["tmp"] / "follow-up"
+    before = len(inbox.to("hr@kauniainen.example"))
+    rid = start(service, "follow-up/follow-up",
+                {"params": {"year": 2024, "recipient_group": "hr", "out": str(out)}})
+    wait_for(service, rid, {"COMPLETED"})
+    mails = [m for m in inbox.to("hr@kauniainen.example")[before:] if "seuranta 2024" in m["Subject"]
+             or "Uppföljning" in m["Subject"]]
+    assert len(mails) == 1
+    html = mails[0].get_body(("html",)).get_content()
+    assert ".." in html
+    assert sorted(p.name.rsplit("-", 1)[-1] for p in (out / "public").glob("follow-up-2024-*.html")) == \
+        ["fi.html", "sv.html"]

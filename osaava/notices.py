@@ -7,23 +7,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
 
 from osaava import warehouse
 from osaava.delivery import Attachment, Outgoing, SmtpSettings, build_message, send_all
 from osaava.recipients import load_recipients
+from osaava.report.i18n import load_locale
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
-@lru_cache(maxsize=1)
 def texts() -> dict:
-    path = Path(str(resources.files("osaava") / "locale" / "notify.yaml"))
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_locale("notify")
 
 
 def compose(kind: str, **values) -> tuple[str, str]:

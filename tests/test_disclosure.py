@@ -228,7 +228,7 @@ def test_a_sector_name_like_a_formula_is_text_in_the_workbook(small_frames):
 def test_chart_labels_are_not_math():
     """A label with "$…$" is drawn as written: an unknown TeX command would make mathtext
     raise while drawing."""
-    from osaava.charts import Bar, bar_chart
+    from osaava.report.charts import Bar, bar_chart
 
     png = bar_chart([Bar("$\\notacommand{x}$ palvelut", 2.0), Bar("Koko $kaupunki$", 3.0)],
                     "Otsikko $\\alpha$", lambda v: f"{v:.1f}")

@@ -262,7 +262,7 @@ def test_crash_handler_survives_markup_in_the_message(tmp_path, monkeypatch):
 def test_chart_text_is_not_mathtext():
     import matplotlib
 
-    from osaava.charts import RC
+    from osaava.report.charts import RC
 
     assert RC["text.parse_math"] is False
     with matplotlib.rc_context(RC):

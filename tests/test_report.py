@@ -17,7 +17,7 @@ from osaava.figures import compute
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.report import (HIDDEN_MARK, fmt, fmt_date, label, column, figures_document,
                            suppress, texts)
-from osaava.report_tables import tables, working_time_use
+from osaava.report.tables import tables, working_time_use
 from tasks.figures import YearFigures
 from tasks.render import write_reports
 

@@ -22,7 +22,7 @@ from osaava.figures import compute
 from osaava.guideline import guideline_for_year, load_codes
 from osaava.report import (FAMILIES, GROUP_FAMILIES, HIDDEN_MARK, figures_document, fmt_cell,
                            suppress, texts)
-from osaava.report_tables import kind_of, tables
+from osaava.report.tables import kind_of, tables
 from tasks.figures import YearFigures
 from tasks.render import write_reports
 

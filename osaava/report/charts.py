@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from osaava.disclosure import RESIDUAL
-from osaava.report_tables import cell, ordered_groups, sectors
+from osaava.report.tables import cell, ordered_groups, sectors
 
 WIDTH_IN = 4.6  # 690 px at 150 dpi: shown at 100 % of a phone's width, labels stay legible
 DPI = 150

@@ -1,0 +1,224 @@
+"""The committee report as HTML (mail body, web page) and PDF, from one template
+(``templates/report.html.j2``) and the tables of :mod:`osaava.report.tables`.
+
+- the HTML mail body (:func:`render_mail_html`): CSS inlined, one column, charts referenced by
+  file name (the mail builder turns them into CID parts);
+- the PDF appendix (:func:`render_pdf`): WeasyPrint, A4, "Liite"/"Bilaga" header, page numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from osaava.disclosure import kind_of
+from osaava.guideline import Guideline
+from osaava.report.i18n import (HIDDEN_MARK, ReportContext, column, fmt, fmt_cell, fmt_date,
+                                fmt_number, label, pkg_dir, report_title, texts)
+from osaava.report.tables import previous_value, tables
+
+
+def target_sentences(doc: dict, lang: str) -> list[dict]:
+    """The first page: each target in plain words, with its figure, target and previous year."""
+    t = texts(lang)
+    prev = doc.get("previous_year")
+    out = []
+    for x in doc["targets"]:
+        key, kind = x["key"], kind_of(x["key"])
+        value = HIDDEN_MARK if x.get("hidden") else fmt(x["value"], lang, kind)
+        if key == "equity_gap_pct_points" and x["value"] is not None:
+            gaps = doc.get("equity_gap_pct_points") or {}
+            worst = max((d for d in gaps if gaps[d] is not None), key=lambda d: gaps[d])
+            detail = t["target_text"]["equity_gap_dimension"].format(dimension=t["dimensions"][worst].lower())
+        else:
+            detail = ""
+        words = t["target_text"][key]
+        if x["value"] is None or x.get("hidden"):
+            sentence = t["target_text"]["no_value"].format(figure=t["figures"][key])
+        else:
+            sentence = words.format(value=value, target=fmt(x["target"], lang, kind)) + detail
+            if x.get("partial"):
+                sentence += " " + t["equity_gap_partial"]
+        p = None
+        if prev:
+            pc = previous_value(doc, key)
+            p = t["target_text"]["previous"].format(year=prev["year"], value=fmt_cell(pc, lang))
+        status = "nodata" if x["met"] is None else ("met" if x["met"] else "not_met")
+        unit = t["target_units"][key] if value != HIDDEN_MARK else ""
+        out.append({
+            "key": key, "figure": t["target_names"][key], "value": value + unit,
+            "target": f"{t['comparisons'][x['comparison']]} {fmt(x['target'], lang, kind)}",
+            "status": status, "status_text": {"met": t["met"], "not_met": t["not_met"],
+                                              "nodata": t["no_data"]}[status],
+            "sentence": sentence, "previous": p,
+        })
+    return out
+
+
+def disclosure_notes(public: dict, lang: str) -> list[str]:
+    """The method section's plain words on what the disclosure step hid and why (DOMAIN §6)."""
+    t = texts(lang)["disclosure"]
+    n = public["suppression_min_persons"]
+    hidden = public.get("hidden", [])
+    out = [t["rule"].format(n=n, mark=HIDDEN_MARK)]
+    for dim, members in (public.get("folded") or {}).items():
+        key = "folded" if public.get("groups", {}).get(dim) else "folded_all"
+        out.append(t[key].format(dimension=texts(lang)["dimensions"][dim].lower(), n=n,
+                                 residual=label(("residual", dim, tuple(members)), lang, public)))
+    secs = [s for s in public.get("sectors", {})
+            if any(p.startswith(f"sectors/{s}/") for p in hidden)]
+    if secs:
+        out.append(t["sectors"].format(n=n, sectors=", ".join(
+            label(("sector", s), lang, public) for s in secs)))
+    parts = [texts(lang)["working_time_parts"][k].split(" (")[0].lower()
+             for k in ("ordered", "paid_leave", "unpaid") if f"working_time/{k}" in hidden]
+    if parts:
+        out.append(t["working_time"].format(n=n, parts=", ".join(parts)))
+    if any(p.startswith("findings_summary/") for p in hidden):
+        out.append(t["findings"].format(n=n))
+    if any(p.startswith("groups/") for p in hidden):
+        out.append(t["groups"].format(n=n))
+    partial = public.get("equity_gap_partial") or {}
+    if partial:
+        out.append(t["gap_partial"].format(dimensions=", ".join(
+            texts(lang)["dimensions"][d].lower() for d in partial)))
+    out.append(t["rounding"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML (mail, web page) and PDF
+
+
+def _css_string(text) -> Markup:
+    """A CSS string literal (for @page content), not HTML-escaped: it sits inside <style>."""
+    s = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return Markup(f'"{s}"')
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(pkg_dir("templates"))),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True, undefined=StrictUndefined)
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def chart_file(lang: str, name: str) -> str:
+    """The file name of a chart, relative to the report files (the mail's CID source)."""
+    return f"charts/report-{lang}-{name}.png"
+
+
+def render_charts(public: dict, lang: str):
+    from osaava.report.charts import charts
+
+    return charts(public, texts(lang), lambda spec: label(spec, lang, public),
+                  lambda v, k: fmt(v, lang, k))
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str = "mail",
+                       charts=None, image_src=None) -> str:
+    """The report as HTML. ``medium``: "mail" (inline-ready CSS, one column), "web" (the same
+    with a style sheet) or "pdf" (print CSS with @page rules). ``image_src(chart)`` gives an
+    image's ``src``; by default a data: URI."""
+    t = texts(lang)
+    g = ctx.guideline
+    charts = render_charts(public, lang) if charts is None else charts
+    image_src = image_src or (lambda c: _data_uri(c.png))
+    all_tables = {tb.id: tb for tb in tables(public)}
+    year = public["year"]
+    batch = public.get("batch") or {}
+    targets = target_sentences(public, lang)
+    n_met = sum(1 for x in targets if x["status"] == "met")
+    params = {"n": public["suppression_min_persons"],
+              "gap": fmt_number(g.targets.equity_gap_pct_points, lang),
+              "months": g.discussion_eligibility_months, "window": g.needs_window_months,
+              "level": g.supervisor_level_required.level,
+              "within": g.supervisor_level_required.within_months,
+              "internal_hours": fmt_number(g.application.internal_over_hours, lang)}
+    gaps = public.get("equity_gap_pct_points") or {}
+    partial = public.get("equity_gap_partial") or {}
+    gap_lines = {dim: (t["equity_gap_line"].format(gap=fmt(gaps[dim], lang, "pct"),
+                                                   target=fmt_number(g.targets.equity_gap_pct_points, lang))
+                       + (" " + t["equity_gap_partial"] if partial.get(dim) else "")
+                       if gaps.get(dim) is not None else t["equity_gap_none"].format(**params))
+                 for dim in gaps}
+    return _env().get_template("report.html.j2").render(
+        t=t, lang=lang, medium=medium, doc=public, year=year,
+        title=report_title(public, lang),
+        made_on=fmt_date(ctx.made_on, lang),
+        data_date=fmt_date(dt.date(year, 12, 31), lang),
+        targets=targets,
+        lead=t["lead"].format(met=n_met, total=len(targets)),
+        intro={k: v.format(**params) for k, v in t["intro"].items()},
+        public_note=t["public_document"].format(n=public["suppression_min_persons"]),
+        tables=all_tables,
+        gap_lines=gap_lines,
+        charts={c.name: c for c in charts},
+        image_src=image_src,
+        cell=lambda c: fmt_cell(c, lang),
+        label=lambda spec: label(spec, lang, public, ctx),
+        column=lambda key: column(key, lang, public),
+        hidden_mark=HIDDEN_MARK,
+        hidden_note=t["notes"]["hidden"].format(n=public["suppression_min_persons"],
+                                                mark=HIDDEN_MARK),
+        disclosure_notes=disclosure_notes(public, lang),
+        guideline=g,
+        made_iso=ctx.made_on.isoformat(),
+        guideline_text=t["method_text"]["guideline"].format(
+            id=g.id, version=g.version, approved_by=t["approved_by"].get(g.approved_by, g.approved_by),
+            approved_on=fmt_date(g.approved_on, lang)),
+        definitions=[d.format(day_hours=fmt_number(g.training_day_hours, lang),
+                              side_cost=fmt_number(g.side_cost_pct, lang), **params)
+                     for d in t["method_text"]["definitions"]],
+        validation_text=(t["method_text"]["validation"].format(
+            warnings=fmt(batch["issues_warning"], lang, "int"),
+            quarantined=fmt(batch.get("rows_quarantined", 0), lang, "int"))
+            if "issues_warning" in batch else t["method_text"]["validation_plain"]),
+        previous_note=(t["method_text"]["previous"].format(year=public["previous_year"]["year"])
+                       if public.get("previous_year") else t["method_text"]["no_previous"])
+        + (" " + t["method_text"]["wellbeing_county"]
+           if public.get("previous_year") and public["previous_year"]["year"] <= 2022 < public["year"]
+           else ""),
+        code_version=public.get("code_version", ""),
+        conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
+        contact=ctx.contact.strip(),
+    )
+
+
+def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None) -> str:
+    """The HTML mail body: CSS inlined (mail clients drop style sheets), charts referenced by
+    their file name (:func:`chart_file`) for the mail builder to turn into CID parts."""
+    import css_inline
+
+    html = render_report_html(public, lang, ctx, "mail", charts,
+                              image_src=lambda c: chart_file(lang, c.name))
+    return css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(html)
+
+
+def render_summary_html(public: dict, lang: str, guideline: Guideline,
+                        made_on: dt.date | None = None, charts=None, conclusions: str = "",
+                        contact: str = "") -> str:
+    """A self-contained web page of the report (charts embedded): for the intranet or the
+    Prefect UI. Same content as the mail."""
+    ctx = ReportContext(guideline, made_on or dt.date(public["year"] + 1, 1, 1), conclusions, contact)
+    return render_report_html(public, lang, ctx, "web", charts)
+
+
+def render_pdf(public: dict, lang: str, ctx: ReportContext, charts=None) -> bytes:
+    """The PDF committee appendix (A4): WeasyPrint from the same template, tagged for screen
+    readers, dated by ``ctx.made_on`` only (the same input gives the same bytes)."""
+    import weasyprint
+
+    html = render_report_html(public, lang, ctx, "pdf", charts)
+    return weasyprint.HTML(string=html, base_url=str(pkg_dir("templates"))).write_pdf(
+        pdf_tags=True, pdf_identifier=f"osaava-{public['year']}-{lang}".encode())

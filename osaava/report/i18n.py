@@ -1,0 +1,144 @@
+"""One locale loader and one formatter for every output (report, mails, artifacts, HR-internal
+files, the command line): texts from ``osaava/locale/<lang>.yaml`` (and the notification texts
+from ``notify.yaml``), numbers and dates with Babel in fi_FI / sv_FI, the published number
+rounded half up (DOMAIN §6), and the words for a table's row and column specs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from osaava.disclosure import half_up
+from osaava.guideline import Guideline
+from osaava.report.tables import GROUP_ORDER, Cell
+
+LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
+LANGS = tuple(LOCALES)
+HIDDEN_MARK = ".."  # a suppressed cell (Statistics Finland's mark for confidential data)
+MISSING_MARK = "–"  # no value: the denominator is zero (DOMAIN §5)
+
+
+def pkg_dir(name: str) -> Path:
+    return Path(str(resources.files("osaava") / name))
+
+
+@lru_cache(maxsize=None)
+def load_locale(name: str) -> dict:
+    """A locale file of ``osaava/locale`` (``fi``, ``sv`` or ``notify``), parsed once."""
+    return yaml.safe_load((pkg_dir("locale") / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def texts(lang: str) -> dict:
+    if lang not in LOCALES:
+        raise ValueError(f"unknown report language {lang!r}: use one of {', '.join(LOCALES)}")
+    return load_locale(lang)
+
+
+def report_title(public: dict, lang: str) -> str:
+    return texts(lang)["title"].format(year=public["year"])
+
+
+def fmt(value, lang: str, kind: str = "num") -> str:
+    if value is None:
+        return MISSING_MARK
+    loc = LOCALES[lang]
+    if isinstance(value, bool):
+        return str(value)
+    # the published number, rounded half up (DOMAIN §6): Babel only writes it out
+    if kind == "int" or isinstance(value, int):
+        return format_decimal(half_up(value, 0), format="#,##0", locale=loc)
+    if kind == "eur":
+        return format_decimal(half_up(value, 0), format="#,##0", locale=loc)
+    if kind in ("pct", "num1"):
+        return format_decimal(half_up(value, 1), format="#,##0.0", locale=loc)
+    return format_decimal(half_up(value, 2), format="#,##0.0#", locale=loc)
+
+
+def fmt_number(value: float, lang: str) -> str:
+    """A parameter in running text: 15 rather than 15,0, 2,5 as such."""
+    return fmt(int(value) if float(value).is_integer() else value, lang, "num")
+
+
+def fmt_date(day: dt.date, lang: str) -> str:
+    """31.12.2025 in both languages (Babel's short form for fi_FI and sv_FI, four-digit year)."""
+    return format_date(day, format="d.M.y", locale=LOCALES[lang])
+
+
+def fmt_cell(c: Cell, lang: str) -> str:
+    t = texts(lang)
+    if c.hidden:
+        return HIDDEN_MARK
+    if c.kind == "met":
+        return t["no_data"] if c.value is None else (t["met"] if c.value else t["not_met"])
+    if c.kind == "severity":
+        return t["severities"].get(c.value, str(c.value))
+    if c.kind == "text":
+        if c.value is None:
+            return ""
+        return t["comparisons"].get(str(c.value), str(c.value))
+    return fmt(c.value, lang, c.kind)
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the report says beyond the figures: the guideline applied, the report's date and,
+    once HR has approved it, HR's conclusions and proposals and the contact person (HR's own
+    text, in this language; osaava never writes conclusions)."""
+    guideline: Guideline
+    made_on: dt.date
+    conclusions: str = ""
+    contact: str = ""
+
+
+def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -> str:
+    """Words for a row label spec of :mod:`osaava.report.tables`."""
+    t = texts(lang)
+    kind = spec[0]
+    if kind == "org":
+        return t["organisation"]
+    if kind == "sector":
+        return doc.get("sector_names", {}).get(spec[1], {}).get(lang, spec[1])
+    if kind == "figure":
+        return t["figures"][spec[1]]
+    if kind == "group":
+        return t["group_names"].get(spec[2], spec[2])
+    if kind == "residual":  # the folded small groups of a dimension, named
+        rank = {g: i for i, g in enumerate(GROUP_ORDER)}
+        names = [label(("sector", g) if spec[1] == "sector" else ("group", spec[1], g), lang, doc)
+                 for g in sorted(spec[2], key=lambda g: (rank.get(g, len(rank)), g))]
+        return t["residual"].format(members=", ".join(n.lower() for n in names))
+    if kind == "level":
+        k = spec[1]
+        if k == 0:
+            return t["level_none"]
+        name = ctx.guideline.management_levels[k].model_dump()[lang] if ctx else ""
+        return t["level_name"].format(level=k, name=name)
+    if kind == "finding":
+        return t["findings"][spec[1]]
+    if kind == "part":
+        return t["working_time_parts"][spec[1]]
+    if kind == "dimension":
+        return t["dimensions"][spec[1]]
+    if kind == "entity":
+        return f"{t['entities'].get(spec[1], spec[1])} ({spec[2]})" if spec[2] else spec[1]
+    raise ValueError(f"unknown label {spec!r}")
+
+
+def column(key: str, lang: str, doc: dict) -> str:
+    t = texts(lang)
+    if key.startswith("sector:"):
+        return label(("sector", key.split(":", 1)[1]), lang, doc)
+    if key == "value" and "year" in doc:
+        return str(doc["year"])
+    if key == "previous" and doc.get("previous_year"):
+        return str(doc["previous_year"]["year"])
+    return t["columns"].get(key) or t["figures"].get(key) or t["dimensions"].get(key) or key
+
+

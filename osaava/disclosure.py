@@ -114,7 +114,8 @@ FAMILIES: tuple[Family, ...] = (
         "persons_trained", "share_trained_pct", "training_hours", "training_days",
         "training_days_per_htv", "working_time_training_hours", "paid_training_hours",
         "direct_cost_eur", "indirect_cost_eur", "total_cost_eur", "direct_cost_per_htv_eur",
-        "total_cost_per_htv_eur", "budget_use_pct"), persons="persons_cost"),
+        "total_cost_per_htv_eur", "budget_use_pct"), complement_of="persons_employed",
+        persons="persons_cost"),
     Family("eligible", "discussions_eligible", "staff", ("discussions_eligible",)),
     Family("held", "discussions_held", "eligible", ("discussions_held", "discussion_coverage_pct")),
     Family("needs", "needs_recorded", "held", ("needs_recorded",), persons="persons_needs"),
@@ -658,6 +659,16 @@ def disclose(doc: dict, min_persons: int, exposure: dict | None = None) -> dict:
             x["value"] = rounded(x["value"], kind_of(key))
         out["targets"].append(x)
 
+    out["sector_targets"] = _sector_targets(src, out)
+    _disclose_breakdowns(src, out, m, paths)
+    trend = _disclose_trend(src, m, exposure.get("trend") or {}, paths,
+                            {"organisation": out["organisation"],
+                             "gap": next((x["value"] for x in out["targets"]
+                                          if x["key"] == "equity_gap_pct_points"), None),
+                             "gap_partial": bool(out["equity_gap_partial"])})
+    if trend is not None:
+        out["trend"] = trend
+
     if "previous_year" in src:
         prev = src["previous_year"]
         p = {k: prev[k] for k in ("year", "guideline", "organisation", "sectors") if k in prev}
@@ -671,6 +682,141 @@ def disclose(doc: dict, min_persons: int, exposure: dict | None = None) -> dict:
                                       (prev.get("equity_gap_pct_points") or {}).items()}
         out["previous_year"] = p
     out["hidden"] = sorted(set(paths))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the training went: breakdowns by competence area and training form (osaava.breakdowns)
+
+
+def _breakdown_rows(bd: dict, m: int, org_hidden: bool) -> tuple[dict[str, dict], list[str]]:
+    """The rows a breakdown publishes: the groups of at least m persons, then the residual
+    "muut" / "övriga" of the folded small ones (folded in the fixed order of the figures
+    document, smallest first, until the residual's distinct persons reach m). When the
+    city's training is hidden, or the residual would be every group, no row is published."""
+    groups = bd.get("groups") or {}
+    order = list(bd.get("fold_order") or sorted(groups, key=lambda g: (groups[g]["persons_trained"], g)))
+    cum = list(bd.get("fold_persons") or [])
+    if org_hidden:
+        return {}, list(groups)
+    small = [g for g in order if 0 < _n(groups[g].get("persons_trained")) < m
+             or (_n(groups[g].get("persons_trained")) == 0 and _n(groups[g].get("training_days")) != 0)]
+    if not small:
+        fold: list[str] = []
+    else:
+        # every small group comes first in the order; then the next ones until the residual
+        # reaches m distinct persons
+        i = max(order.index(g) for g in small)
+        while i < len(order) - 1 and (i >= len(cum) or cum[i] < m):
+            i += 1
+        fold = order[: i + 1]
+    shown = [g for g in groups if g not in fold and _n(groups[g].get("persons_trained")) > 0]
+    if fold and not shown:
+        return {}, list(groups)  # the residual would be the city's total: the total row says it
+    rows = {g: {"persons_trained": int(groups[g]["persons_trained"]),
+                "training_days": rounded(groups[g]["training_days"], "num1")}
+            for g in groups if g not in fold}
+    if fold:
+        n = cum[len(fold) - 1] if len(fold) - 1 < len(cum) else sum(
+            _n(groups[g]["persons_trained"]) for g in fold)
+        rows[RESIDUAL] = {"persons_trained": int(n),
+                          "training_days": rounded(sum(_n(groups[g]["training_days"]) for g in fold),
+                                                   "num1"),
+                          "members": sorted(fold)}
+    return rows, fold
+
+
+def _disclose_breakdowns(src: dict, out: dict, m: int, paths: list[str]) -> None:
+    org_hidden = out["organisation"].get("persons_trained") is None
+    out["training_breakdowns"] = {}
+    out["breakdowns_folded"] = {}
+    for dim, bd in (src.get("training_breakdowns") or {}).items():
+        rows, fold = _breakdown_rows(bd, m, org_hidden)
+        out["training_breakdowns"][dim] = rows
+        if fold:
+            out["breakdowns_folded"][dim] = sorted(fold)
+        if org_hidden:
+            paths.append(f"training_breakdowns/{dim}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The targets by sector, and the trend over the years
+
+
+TREND_FIGURES = ("persons_employed", "htv", "persons_trained", "training_days",
+                 "training_days_per_htv", "share_trained_pct", "discussion_coverage_pct",
+                 "needs_fulfilment_pct", "supervisor_compliance_pct", "total_cost_eur")
+
+
+def _met(value, target: float, comparison: str) -> bool | None:
+    if value is None:
+        return None
+    return value >= target if comparison == ">=" else value <= target
+
+
+def _sector_targets(src: dict, out: dict) -> dict[str, dict[str, bool | None]]:
+    """Met / not met of each target per sector, from the unrounded figure like the city's
+    (figures.targets); None where the sector's figure is hidden or has no value. The equity gap
+    is a figure of the city only."""
+    res: dict[str, dict] = {}
+    for s, raw in (src.get("sectors") or {}).items():
+        res[s] = {}
+        for x in src.get("targets", []):
+            key = x["key"]
+            if key == "equity_gap_pct_points":
+                continue
+            shown = out["sectors"].get(s, {}).get(key)
+            res[s][key] = None if shown is None else _met(raw.get(key), x["target"], x["comparison"])
+    return res
+
+
+def _disclose_trend(src: dict, m: int, exp: dict, paths: list[str], this_year: dict) -> dict | None:
+    """Each year of the trend through the same suppression as this year (its organisation and
+    sectors, with that year's persons behind event cells). The report year's column is this
+    year's published figures exactly, its equity gap the published one; a past year's gap is
+    the largest gap of the groups of at least m persons (as last year's is), so every year uses
+    one definition of the target's value."""
+    tr = src.get("trend")
+    if not tr:
+        return None
+    out = {"years": [], "by_year": {}}
+    for y in tr.get("years", []):
+        k = str(y)
+        raw = tr["by_year"][k]
+        if int(y) == int(src["year"]):
+            block = {"organisation": {f: this_year["organisation"].get(f) for f in TREND_FIGURES}}
+            gap = this_year["gap"]
+            partial = this_year["gap_partial"]
+        else:
+            full = {"organisation": copy.deepcopy(raw["organisation"]),
+                    "sectors": copy.deepcopy(raw.get("sectors") or {})}
+            sub: list[str] = []
+            _suppress_figures(full, m, sub, prefix=f"trend/{k}/", exp=(exp or {}).get(k))
+            _round_block(full["organisation"])
+            block = {"organisation": {f: full["organisation"].get(f) for f in TREND_FIGURES}}
+            paths += [p for p in sub if p.startswith(f"trend/{k}/organisation/")
+                      and p.rsplit("/", 1)[1] in TREND_FIGURES]
+            gaps = [v for v in (raw.get("equity_gap_pct_points") or {}).values() if v is not None]
+            gap = rounded(max(gaps), "pct") if gaps else None
+            partial = False
+        targets = []
+        for x in raw.get("targets", []):
+            key = x["key"]
+            value = gap if key == "equity_gap_pct_points" else block["organisation"].get(key)
+            hidden = key != "equity_gap_pct_points" and f"trend/{k}/organisation/{key}" in paths
+            if int(y) == int(src["year"]) and key != "equity_gap_pct_points":
+                hidden = f"organisation/{key}" in paths
+            met = None if value is None else (x["met"] if key != "equity_gap_pct_points"
+                                              else _met(value, x["target"], x["comparison"]))
+            targets.append({"key": key, "value": value, "target": x["target"],
+                            "comparison": x["comparison"], "met": met, "hidden": hidden,
+                            **({"partial": True} if key == "equity_gap_pct_points" and partial else {})})
+        if int(y) == int(src["year"]):
+            paths += [f"trend/{k}/organisation/{f}" for f in TREND_FIGURES
+                      if f"organisation/{f}" in paths]
+        out["years"].append(int(y))
+        out["by_year"][k] = {"guideline": raw.get("guideline"), "organisation": block["organisation"],
+                             "targets": targets}
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from osaava import warehouse
+from osaava.breakdowns import training_breakdowns
 from osaava.disclosure import exposure
 from osaava.figures import Figures, compute
 from osaava.guideline import ConfigError, Guideline, guideline_for_year, load_codes
@@ -95,6 +96,15 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     frames = warehouse.load_frames(engine, batch_id)
     info = warehouse.get_batch(engine, batch_id)
     check_covered(frames, year, batch_id)
+    inputs = [{"entity": f["entity"], "file": f["name"], "rows": f["rows"], "sha256": f["sha256"]}
+              for f in info.files]
+    return figures_from_frames(frames, year, inputs)
+
+
+def figures_from_frames(frames: dict, year: int, inputs: list[dict] | None = None) -> YearFigures:
+    """The figures document of ``year`` from a batch's frames: the year, the year before when
+    the batch covers it, the trend and the training breakdowns, and the persons behind event
+    cells for the disclosure step."""
     g = guideline_for_year(year)
     codes = load_codes()
     fig = compute(frames, g, codes, year)
@@ -107,13 +117,60 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
         prev = compute(frames, pg, codes, year - 1)
         if prev.organisation["persons_employed"]:
             previous = prev
-    inputs = [{"entity": f["entity"], "file": f["name"], "rows": f["rows"], "sha256": f["sha256"]}
-              for f in info.files]
-    doc = figures_document(fig, g, inputs, previous, pg if previous else None)
     exp = exposure(frames, fig, g)
     if previous is not None:
         exp["previous_year"] = exposure(frames, previous, pg)
+    tr, tr_exp = trend(frames, year, codes, {year: (fig, g, exp)} | (
+        {year - 1: (previous, pg, exp["previous_year"])} if previous is not None else {}))
+    doc = figures_document(fig, g, list(inputs or []), previous, pg if previous else None,
+                           trend=tr, breakdowns=training_breakdowns(frames, g, year))
+    exp["trend"] = tr_exp
     return YearFigures(fig, g, doc, exp)
+
+
+FIRST_COMPARABLE_YEAR = 2023  # DOMAIN §1: social and health care left the city on 1.1.2023
+TREND_YEARS = 5
+
+
+def trend_years(frames: dict, year: int) -> list[int]:
+    """The years a trend shows: up to five up to ``year``, none before 2023 (DOMAIN §1), only
+    those the batch holds data of."""
+    held = set(covered_years(frames))
+    first = max(FIRST_COMPARABLE_YEAR, year - TREND_YEARS + 1)
+    return [y for y in range(first, year + 1) if y in held]
+
+
+def trend(frames: dict, year: int, codes=None, known: dict | None = None) -> tuple[dict, dict]:
+    """Each year of :func:`trend_years` computed with the one definition of
+    :func:`osaava.figures.compute` on the same batch and the guideline in force that year
+    (a year without a guideline in force, or without staff, is left out). ``known`` gives
+    already computed years as {year: (Figures, Guideline, exposure)}. Returns the figures.json
+    ``trend`` block (HR-internal, unrounded) and the persons behind its event cells per year."""
+    codes = codes or load_codes()
+    known = known or {}
+    by_year: dict[str, dict] = {}
+    exp: dict[str, dict] = {}
+    for y in trend_years(frames, year):
+        if y in known:
+            fig, g, e = known[y]
+        else:
+            try:
+                g = guideline_for_year(y)
+            except ConfigError:
+                continue
+            fig = compute(frames, g, codes, y)
+            e = None
+        if not fig.organisation.get("persons_employed"):
+            continue
+        by_year[str(y)] = {
+            "guideline": {"id": g.id, "version": g.version},
+            "organisation": fig.organisation,
+            "sectors": fig.sectors,
+            "equity_gap_pct_points": fig.equity_gap_pct_points,
+            "targets": fig.targets,
+        }
+        exp[str(y)] = e if e is not None else exposure(frames, fig, g)
+    return {"years": [int(y) for y in by_year], "by_year": by_year}, exp
 
 
 def previous_year_in_helsinki(now: dt.datetime | None = None) -> int:

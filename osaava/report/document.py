@@ -27,8 +27,12 @@ def _clean(v):
 
 
 def figures_document(fig: Figures, g: Guideline, inputs: list[dict], previous: Figures | None = None,
-                     previous_guideline: Guideline | None = None, batch: dict | None = None) -> dict:
-    """The figures.json document of DOMAIN §7 (HR-internal, unsuppressed, unrounded)."""
+                     previous_guideline: Guideline | None = None, batch: dict | None = None,
+                     trend: dict | None = None, breakdowns: dict | None = None) -> dict:
+    """The figures.json document of DOMAIN §7 (HR-internal, unsuppressed, unrounded). Extras
+    beyond §7 (its keys unchanged): ``trend`` (each year of up to five from 2023 on, computed
+    with the same definition, :func:`osaava.yearly.trend`) and ``training_breakdowns`` (days
+    and persons by competence area and training form, :mod:`osaava.breakdowns`)."""
     doc = {
         "year": fig.year,
         "guideline": {"id": g.id, "version": g.version, "approved_by": g.approved_by,
@@ -45,6 +49,10 @@ def figures_document(fig: Figures, g: Guideline, inputs: list[dict], previous: F
     }
     if batch:
         doc["batch"] = batch
+    if trend is not None:
+        doc["trend"] = trend
+    if breakdowns is not None:
+        doc["training_breakdowns"] = breakdowns
     if previous is not None:
         doc["previous_year"] = {
             "year": previous.year,

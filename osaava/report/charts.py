@@ -244,4 +244,101 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     out.append(Chart("share_trained_by_group", title,
                      _alt(t, "share_trained_by_group", bars, vt, hidden_text,
                           target_words(key, "pct") + " %"), png))
+
+    # 5. the targets over the years (issue 14)
+    trend = trend_chart(doc, t, fmt)
+    if trend is not None:
+        out.append(trend)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The trend (issue 14): the targets over the years, one chart
+
+
+TREND_PCT = ("discussion_coverage_pct", "share_trained_pct", "equity_gap_pct_points")
+TREND_STYLES = {  # grey-scale safe: each series its own line style and marker
+    "discussion_coverage_pct": ("#000000", "-", "o"),
+    "share_trained_pct": ("#555555", "--", "s"),
+    "equity_gap_pct_points": ("#888888", ":", "^"),
+    "training_days_per_htv": ("#000000", "-", "D"),
+}
+
+
+def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart | None:
+    """The targets over the years of ``doc["trend"]`` as lines: the percentages (goal-
+    discussion coverage, share trained, the largest gap between groups in points) in the upper
+    panel, training days per htv in the lower one; each target a thin dashed line of the same
+    grey with its value written at the right end. A hidden year's value is a gap in its line.
+    None when the trend has fewer than two years."""
+    tr = doc.get("trend") or {}
+    years = [int(y) for y in tr.get("years", [])]
+    if len(years) < 2:
+        return None
+    by_year = tr["by_year"]
+    names = t["target_names"]
+
+    def series(key: str) -> tuple[list[float | None], float | None]:
+        vals, target = [], None
+        for y in years:
+            x = next((z for z in by_year[str(y)]["targets"] if z["key"] == key), None)
+            vals.append(None if x is None or x.get("hidden") else x["value"])
+            target = x["target"] if x is not None else target
+        return vals, target
+
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(WIDTH_IN, 6.4), dpi=DPI, layout="constrained")
+        top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1.0], sharex=True)
+        xs = list(range(len(years)))
+
+        def draw(ax, key: str, kind: str, unit: str) -> list[str]:
+            colour, style, marker = TREND_STYLES[key]
+            vals, target = series(key)
+            pts = [(x, v) for x, v in zip(xs, vals) if v is not None]
+            ax.plot([x for x, v in zip(xs, vals)], [float("nan") if v is None else v for v in vals],
+                    color=colour, linestyle=style, marker=marker, linewidth=2.0, markersize=6,
+                    label=names[key])
+            if pts:  # the latest value written at its point
+                x, v = pts[-1]
+                ax.annotate(f"{fmt(v, kind)}{unit}", (x, v), textcoords="offset points",
+                            xytext=(6, 0), va="center", ha="left", fontsize=11.5,
+                            color="#000000", fontweight="bold")
+            if target is not None:
+                ax.axhline(target, color=colour, linestyle=(0, (2, 2)), linewidth=1.0)
+            return [f"{names[key]}: " + ", ".join(
+                f"{y} {'..' if v is None else fmt(v, kind) + unit}" for y, v in zip(years, vals))
+                + (f" ({t['charts']['target'].format(target=fmt(target, kind))})" if target is not None else "")]
+
+        alt = []
+        for key in TREND_PCT:
+            alt += draw(top, key, "pct", "\u00a0%" if key != "equity_gap_pct_points" else "")
+        top.set_ylim(0, 105)
+        top.set_yticks([0, 15, 50, 70, 90, 100])
+        top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda v, _p: f"{fmt(int(v), 'int')}"))
+        top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=1, frameon=False,
+                   fontsize=11.0, handlelength=2.6)
+        top.set_title(t["charts"]["trend_pct"], loc="left", fontsize=12)
+        alt += draw(bottom, "training_days_per_htv", "num", "")
+        _vals, target = series("training_days_per_htv")
+        hi = max([v for v in _vals if v is not None] + [target or 0.0, 1.0])
+        bottom.set_ylim(0, hi * 1.35)
+        ticks = sorted({0.0, float(target or 0.0), round(hi * 1.3, 0)})
+        bottom.set_yticks([v for v in ticks if v <= hi * 1.35])
+        bottom.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda v, _p: fmt(v, "num")))
+        bottom.set_title(t["charts"]["trend_days"], loc="left", fontsize=12)
+        bottom.set_xticks(xs)
+        bottom.set_xticklabels([str(y) for y in years])
+        bottom.set_xlim(-0.3, len(years) - 0.4)
+        for ax in (top, bottom):
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.tick_params(labelsize=11.5)
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        title = t["charts"]["trend"]
+        fig.suptitle(_wrap(title, 36), x=0.02, ha="left", fontweight="bold",
+                     fontsize=RC["axes.titlesize"])
+        png = _png(fig)
+    alt_text = t["charts"]["alt_trend"].format(title=title, values="; ".join(alt))
+    return Chart("trend", title, alt_text, png)

@@ -19,7 +19,8 @@ from osaava.disclosure import kind_of
 from osaava.guideline import Guideline
 from osaava.report.i18n import (HIDDEN_MARK, ReportContext, column, fmt, fmt_cell, fmt_date,
                                 fmt_number, label, pkg_dir, report_title, texts)
-from osaava.report.tables import previous_value, tables
+from osaava.report.summary import largest_changes
+from osaava.report.tables import equity_gap_comparison, target_change, tables
 
 
 def target_sentences(doc: dict, lang: str) -> list[dict]:
@@ -45,8 +46,24 @@ def target_sentences(doc: dict, lang: str) -> list[dict]:
                 sentence += " " + t["equity_gap_partial"]
         p = None
         if prev:
-            pc = previous_value(doc, key)
-            p = t["target_text"]["previous"].format(year=prev["year"], value=fmt_cell(pc, lang))
+            pc, change = target_change(doc, key)
+            unit = t["target_units"][key] if not pc.hidden and pc.value is not None else ""
+            if key == "equity_gap_pct_points" and x["value"] is not None:
+                dim = equity_gap_comparison(doc)["dimension"]
+                p = t["target_text"]["previous_gap"].format(
+                    year=prev["year"], value=fmt_cell(pc, lang) + unit,
+                    dimension=t["dimensions"][dim].lower())
+            else:
+                p = t["target_text"]["previous"].format(year=prev["year"],
+                                                        value=fmt_cell(pc, lang) + unit)
+            if change.value is not None and not change.hidden:
+                word = t["target_text"]["better" if _better(x, change.value) else "worse"] \
+                    if change.value else t["target_text"]["same"]
+                sign = "+" if change.value > 0 else ("−" if change.value < 0 else "±")
+                p += t["target_text"]["change"].format(
+                    change=sign + fmt(abs(change.value), lang, kind)
+                    + t["summary"]["change_units"].get(kind, ""),
+                    direction=word)
         status = "nodata" if x["met"] is None else ("met" if x["met"] else "not_met")
         unit = t["target_units"][key] if value != HIDDEN_MARK else ""
         out.append({
@@ -57,6 +74,11 @@ def target_sentences(doc: dict, lang: str) -> list[dict]:
             "sentence": sentence, "previous": p,
         })
     return out
+
+
+def _better(x: dict, change: float) -> bool:
+    """Whether a change moves the figure the way its target wants."""
+    return change > 0 if x["comparison"] == ">=" else change < 0
 
 
 def disclosure_notes(public: dict, lang: str) -> list[str]:
@@ -190,6 +212,9 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
            if public.get("previous_year") and public["previous_year"]["year"] <= 2022 < public["year"]
            else ""),
         code_version=public.get("code_version", ""),
+        changes=largest_changes(public, lang),
+        min_persons=public["suppression_min_persons"],
+        previous_year=(public.get("previous_year") or {}).get("year", ""),
         conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
         contact=ctx.contact.strip(),
     )

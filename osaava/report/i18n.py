@@ -75,6 +75,11 @@ def fmt_cell(c: Cell, lang: str) -> str:
     t = texts(lang)
     if c.hidden:
         return HIDDEN_MARK
+    if c.kind == "target":  # (comparison, target): "≥ 2,0"
+        cmp, target = c.value
+        return f"{t['comparison_signs'][cmp]}\u00a0{fmt(target, lang, 'num')}"
+    if c.met is not None and c.value is not None:
+        return f"{fmt(c.value, lang, c.kind)}\u00a0{t['status_icons']['met' if c.met else 'not_met']}"
     if c.kind == "met":
         return t["no_data"] if c.value is None else (t["met"] if c.value else t["not_met"])
     if c.kind == "severity":
@@ -114,6 +119,22 @@ def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -
         names = [label(("sector", g) if spec[1] == "sector" else ("group", spec[1], g), lang, doc)
                  for g in sorted(spec[2], key=lambda g: (rank.get(g, len(rank)), g))]
         return t["residual"].format(members=", ".join(n.lower() for n in names))
+    if kind == "target_row":
+        return t["target"]
+    if kind == "previous_year":
+        return t["previous_year_row"].format(year=spec[1])
+    if kind == "change":
+        return t["columns"]["change"]
+    if kind == "bd_group":
+        names = t["competence_areas"] if spec[1] == "competence_area" else t["training_types"]
+        return names.get(spec[2], spec[2])
+    if kind == "bd_residual":
+        names = t["competence_areas"] if spec[1] == "competence_area" else t["training_types"]
+        return t["residual"].format(members=", ".join(
+            names.get(g, g).lower() for g in sorted(spec[2], key=lambda g: names.get(g, g))))
+    if kind == "change_item":
+        scope = label(("org",) if spec[1] == "org" else ("sector", spec[1]), lang, doc)
+        return f"{scope}: {t['summary']['change_figures'][spec[2]]}"
     if kind == "level":
         k = spec[1]
         if k == 0:
@@ -139,6 +160,10 @@ def column(key: str, lang: str, doc: dict) -> str:
         return str(doc["year"])
     if key == "previous" and doc.get("previous_year"):
         return str(doc["previous_year"]["year"])
+    if key.startswith("year:"):
+        return key.split(":", 1)[1]
+    if key.startswith("target:"):
+        return t["target_names"][key.split(":", 1)[1]]
     return t["columns"].get(key) or t["figures"].get(key) or t["dimensions"].get(key) or key
 
 

@@ -44,6 +44,7 @@ class Cell:
     value: object  # a number, a text key (kind "met"/"severity") or None (no value: "–")
     kind: str  # int | num (2 decimals at most) | num1 (1 decimal) | eur | pct | met | severity | text
     hidden: bool = False  # suppressed (DOMAIN §6): shown as ".."
+    met: bool | None = None  # a target's value: met / not met (shown as ✔ / ✘ next to it)
 
 
 @dataclass
@@ -135,8 +136,8 @@ def previous_value(doc: dict, key: str) -> Cell:
     if not prev:
         return Cell(None, kind)
     if key == "equity_gap_pct_points":
-        gaps = [v for v in (prev.get("equity_gap_pct_points") or {}).values() if v is not None]
-        return Cell(max(gaps) if gaps else None, kind)
+        # the same dimension as this year's largest gap: a gap is compared with itself
+        return Cell(equity_gap_comparison(doc)["previous"], kind)
     return cell(doc, f"previous_year/organisation/{key}", kind)
 
 
@@ -301,9 +302,171 @@ def sources_table(doc: dict) -> Table:
     return Table("sources", ("source", "rows"), rows, web=False)
 
 
+# ---------------------------------------------------------------------------------------------
+# Issue 14: targets by sector, the trend, where the training went
+
+
+TARGET_KEYS = ("training_days_per_htv", "discussion_coverage_pct", "share_trained_pct",
+               "equity_gap_pct_points")
+
+
+def equity_gap_comparison(doc: dict) -> dict:
+    """This year's largest gap between groups and last year's gap *of the same dimension*
+    (not last year's largest, which may be of another dimension): {"dimension", "value",
+    "previous", "change"}; values None where there is none. The change is left out (None)
+    when this year's gap is computed from the shown groups only."""
+    gaps = {d: v for d, v in (doc.get("equity_gap_pct_points") or {}).items() if v is not None}
+    if not gaps:
+        return {"dimension": None, "value": None, "previous": None, "change": None}
+    dim = max(gaps, key=lambda d: (gaps[d], -list(gaps).index(d)))
+    prev = ((doc.get("previous_year") or {}).get("equity_gap_pct_points") or {}).get(dim)
+    partial = bool((doc.get("equity_gap_partial") or {}).get(dim))
+    change = None if prev is None or partial else rounded(gaps[dim] - prev, "pct")
+    return {"dimension": dim, "value": gaps[dim], "previous": prev, "change": change}
+
+
+def target_change(doc: dict, key: str) -> tuple[Cell, Cell]:
+    """(last year's value, the change) of a target on the same definition: the city's figure,
+    or for the equity gap the same dimension's gap (:func:`equity_gap_comparison`)."""
+    kind = kind_of(key)
+    if not _prev(doc):
+        return Cell(None, kind), Cell(None, kind)
+    if key == "equity_gap_pct_points":
+        c = equity_gap_comparison(doc)
+        return Cell(c["previous"], kind), Cell(c["change"], kind)
+    x = next(t for t in doc["targets"] if t["key"] == key)
+    now = Cell(None, kind, True) if x.get("hidden") else Cell(x["value"], kind)
+    prev = cell(doc, f"previous_year/organisation/{key}", kind)
+    return prev, derived(kind, [now, prev], lambda a, b: a - b)
+
+
+def targets_by_sector_table(doc: dict) -> Table:
+    """Each target's value with met / not met per sector and for the city, the target, and
+    the city's value last year and its change on the same definition. Rows are the scopes,
+    columns the targets (narrow enough for a phone)."""
+    targets = {x["key"]: x for x in doc["targets"]}
+    keys = [k for k in TARGET_KEYS if k in targets]
+    st = doc.get("sector_targets") or {}
+    rows = [Row(("target_row",), [Cell((targets[k]["comparison"], targets[k]["target"]),
+                                     "target") for k in keys])]
+    for s in sectors(doc):
+        cells = []
+        for k in keys:
+            if k == "equity_gap_pct_points":
+                cells.append(Cell(None, kind_of(k)))
+                continue
+            c = cell(doc, f"sectors/{s}/{k}", kind_of(k))
+            cells.append(Cell(c.value, c.kind, c.hidden,
+                              None if c.hidden or c.value is None else st.get(s, {}).get(k)))
+        rows.append(Row(("sector", s), cells))
+    org = []
+    for k in keys:
+        x = targets[k]
+        hidden = bool(x.get("hidden"))
+        org.append(Cell(None if hidden else x["value"], kind_of(k), hidden,
+                        None if hidden or x["value"] is None else x["met"]))
+    rows.append(Row(("org",), org, total=True))
+    if _prev(doc):
+        changes = [target_change(doc, k) for k in keys]
+        rows.append(Row(("previous_year", doc["previous_year"]["year"]), [p for p, _c in changes]))
+        rows.append(Row(("change",), [c for _p, c in changes]))
+    notes = ["targets_by_sector"]
+    if "equity_gap_pct_points" in keys and _prev(doc):
+        notes.append("equity_gap_same_dimension")
+    return Table("targets_by_sector", ("scope", *(f"target:{k}" for k in keys)), rows, notes=notes)
+
+
+def trend_table(doc: dict) -> Table | None:
+    """The targets and key figures over the years of the trend (years as columns)."""
+    tr = doc.get("trend")
+    if not tr or not tr.get("years"):
+        return None
+    from osaava.disclosure import TREND_FIGURES
+
+    years = [str(y) for y in tr["years"]]
+    rows = []
+    for k in TARGET_KEYS:
+        cells = []
+        for y in years:
+            x = next((t for t in tr["by_year"][y]["targets"] if t["key"] == k), None)
+            if x is None:
+                cells.append(Cell(None, kind_of(k)))
+            else:
+                cells.append(Cell(None if x.get("hidden") else x["value"], kind_of(k),
+                                  bool(x.get("hidden")),
+                                  None if x.get("hidden") or x["value"] is None else x["met"]))
+        rows.append(Row(("figure", k), cells))
+    for k in TREND_FIGURES:
+        if k in TARGET_KEYS:
+            continue
+        rows.append(Row(("figure", k), [
+            Cell(None, kind_of(k), True) if f"trend/{y}/organisation/{k}" in _hidden(doc)
+            else Cell(rounded(tr["by_year"][y]["organisation"].get(k), kind_of(k)), kind_of(k))
+            for y in years]))
+    return Table("trend", ("figure", *(f"year:{y}" for y in years)), rows, notes=["trend"])
+
+
+def breakdown_table(doc: dict, dim: str) -> Table | None:
+    """Training days and persons trained by competence area or by training form; small groups
+    folded into "muut" / "övriga"; the total row is the city's."""
+    bd = (doc.get("training_breakdowns") or {})
+    if dim not in bd:
+        return None
+    rows_in = bd[dim]
+    hidden_all = f"training_breakdowns/{dim}" in _hidden(doc)
+    order = [g for g in rows_in if g != RESIDUAL]
+    if dim == "competence_area":
+        order = sorted(order, key=lambda g: (-(rows_in[g].get("training_days") or 0), g))
+    rows = []
+    for g in order + ([RESIDUAL] if RESIDUAL in rows_in else []):
+        v = rows_in[g]
+        lab = (("bd_residual", dim, tuple(v.get("members") or ())) if g == RESIDUAL
+               else ("bd_group", dim, g))
+        rows.append(Row(lab, [Cell(v.get("persons_trained"), "int"),
+                              Cell(rounded(v.get("training_days"), "num1"), "num1")]))
+    pt = cell(doc, "organisation/persons_trained", "int")
+    td = cell(doc, "organisation/training_days", "num1")
+    rows.append(Row(("org",), [pt, td], total=True))
+    notes = ["breakdown_overlap"] + (["breakdown_hidden"] if hidden_all else [])
+    return Table(f"training_by_{'area' if dim == 'competence_area' else 'type'}",
+                 (dim, "persons_trained", "training_days"), rows, notes=notes)
+
+
+def no_training_table(doc: dict) -> Table:
+    """Employees with no training at all: persons employed − persons trained, per sector and
+    for the city; hidden with either (the disclosure step hides the trained figures when the
+    persons without training are 1 … min − 1)."""
+    rows = []
+    for label, p in _scopes(doc):
+        pe = cell(doc, p + "persons_employed", "int")
+        pt = cell(doc, p + "persons_trained", "int")
+        un = derived("int", [pe, pt], lambda e, t: e - t)
+        share = derived("pct", [un, pe], lambda u, e: u / e * 100 if e else None)
+        rows.append(Row(label, [pe, pt, un, share], total=label == ("org",)))
+    return Table("no_training", ("sector", "persons_employed", "persons_trained",
+                                 "persons_untrained", "share_untrained_pct"), rows)
+
+
+def changes_table(doc: dict) -> Table | None:
+    """The three largest changes from last year (the summary's sentences) as numbers."""
+    from osaava.report.summary import changes
+
+    if not _prev(doc):
+        return None
+    rows = [Row(("change_item", c["scope"], c["key"]),
+                [Cell(c["previous"], kind_of(c["key"])), Cell(c["value"], kind_of(c["key"])),
+                 Cell(c["change"], kind_of(c["key"]))])
+            for c in changes(doc)[:3]]
+    return Table("largest_changes", ("change_item", "previous", "value", "change"), rows, web=False)
+
+
 def tables(doc: dict) -> list[Table]:
     """Every table of the report, in the report's order."""
-    out = [targets_table(doc), key_figures_table(doc), working_time_table(doc),
+    extra = [t for t in (trend_table(doc), changes_table(doc)) if t is not None]
+    where = [t for t in (breakdown_table(doc, "competence_area"),
+                         breakdown_table(doc, "training_type")) if t is not None]
+    out = [targets_table(doc), targets_by_sector_table(doc), *extra, key_figures_table(doc),
+           working_time_table(doc), *where, no_training_table(doc),
            training_by_sector_table(doc), costs_table(doc), costs_by_sector_table(doc),
            budget_table(doc), discussions_table(doc), needs_table(doc), supervisors_table(doc),
            supervisor_levels_table(doc), supervisor_levels_by_sector_table(doc),

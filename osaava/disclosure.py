@@ -111,11 +111,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("staff", "persons_employed", None, ("persons_employed", "htv")),
     Family("headcount", "headcount_year_end", "staff", ("headcount_year_end",)),
     Family("trained", "persons_trained", "staff", (
-        "persons_trained", "share_trained_pct", "training_hours", "training_days",
+        "training_hours", "training_days",
         "training_days_per_htv", "working_time_training_hours", "paid_training_hours",
         "direct_cost_eur", "indirect_cost_eur", "total_cost_eur", "direct_cost_per_htv_eur",
-        "total_cost_per_htv_eur", "budget_use_pct"), complement_of="persons_employed",
-        persons="persons_cost"),
+        "total_cost_per_htv_eur", "budget_use_pct"), persons="persons_cost"),
+    # the count of the trained and their share: hidden with the training, and also when the
+    # persons with no training (persons_employed − persons_trained, published in the report's
+    # "no training" table) are 1 … min − 1 — else that small count is a subtraction away
+    Family("trained_count", "persons_trained", "trained", ("persons_trained", "share_trained_pct"),
+           complement_of="persons_employed"),
     Family("eligible", "discussions_eligible", "staff", ("discussions_eligible",)),
     Family("held", "discussions_held", "eligible", ("discussions_held", "discussion_coverage_pct")),
     Family("needs", "needs_recorded", "held", ("needs_recorded",), persons="persons_needs"),
@@ -598,15 +602,20 @@ def disclose(doc: dict, min_persons: int, exposure: dict | None = None) -> dict:
     paths += [f"working_time/{k}" for k, v in wt.items() if v["hidden"]]
 
     # groups: each dimension's rows add up to the organisation's persons and trained
-    org_gh = {f.name for f in GROUP_FAMILIES if f.name in sec_hidden[""]}
+    def as_group(fams: set[str]) -> set[str]:
+        """The group families hidden with a scope's families: the group tables show the
+        trained's share, so they follow the trained count (and its complement)."""
+        return {f.name for f in GROUP_FAMILIES if f.name in fams
+                or (f.name == "trained" and "trained_count" in fams)}
+
+    org_gh = as_group(sec_hidden[""])
     out["groups"] = {}
     out["folded"] = {}
     partial: dict[str, bool] = {}
     for dim, groups in src.get("groups", {}).items():
         if dim == "sector":  # the same persons as the sector table: hide the same cells
             rows = {g: dict(v) for g, v in groups.items()}
-            gh = {g: {f.name for f in GROUP_FAMILIES if f.name in sec_hidden.get(g, set())}
-                  for g in rows}
+            gh = {g: as_group(sec_hidden.get(g, set())) for g in rows}
             fold: list[str] = []
         else:
             rows, fold = _group_rows(groups, m)

@@ -287,7 +287,9 @@ def test_chart_alt_texts_use_only_public_values(out, public):
     assert "Sivistystoimi .." in alts[0] and "Yleishallinto .." in alts[0]
     assert "Koko kaupunki 3,6" in alts[0]
     # every gender group is under 5 persons or folded with them: none has a bar of its own
-    assert "Nainen" not in alts[3] and "Mies" not in alts[3] and "Koko kaupunki 75,0" in alts[3]
+    # the city's share trained (6 of 8) is hidden: 2 persons had no training, and the report
+    # publishes the persons without training (issue 14), so 6 of 8 would give them back
+    assert "Nainen" not in alts[3] and "Mies" not in alts[3] and "Koko kaupunki .." in alts[3]
 
 
 def test_suppress_does_not_touch_the_document(yf):

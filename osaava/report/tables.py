@@ -434,8 +434,10 @@ def breakdown_table(doc: dict, dim: str) -> Table | None:
 
 def no_training_table(doc: dict) -> Table:
     """Employees with no training at all: persons employed − persons trained, per sector and
-    for the city; hidden with either (the disclosure step hides the trained figures when the
-    persons without training are 1 … min − 1)."""
+    for the city. It describes persons, so it is hidden when they are 1 … min − 1; and since
+    it is employed − trained, the disclosure step then hides the trained figures too (the
+    trained family's complement, :data:`osaava.disclosure.FAMILIES`): here it is derived,
+    hidden exactly when either count is. The intruder audit checks it with that relation."""
     rows = []
     for label, p in _scopes(doc):
         pe = cell(doc, p + "persons_employed", "int")

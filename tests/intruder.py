@@ -142,6 +142,10 @@ def check_html_text_numbers(html: Path, book: dict[str, Sheet], year: int,
     known = {round(float(v), 6) for s in book.values() for r in s.rows.values() for v in r
              if isinstance(v, (int, float)) and not isinstance(v, bool)}
     known |= {float(year), float(year - 1), float(min_persons)}  # and the rule's threshold
+    known |= {abs(v) for v in known}  # a change is written with a "−" or "+" sign as text
+    trend = book.get("trend")
+    if trend is not None:  # the trend's years are its column headings
+        known |= {float(h) for h in trend.head[1:] if str(h).isdigit()}
     parts = re.findall(r'alt="([^"]*)"', raw)
     parts += re.findall(r'<p class="gap"[^>]*>(.*?)</p>', raw, flags=re.S)
     parts += re.findall(r'<div class="target[^"]*"[^>]*>(.*?)</div>', raw, flags=re.S)
@@ -434,6 +438,89 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
                                       -np.inf, 100.0 * BIG))
                 m.constraints.append(({m.index[tk(g)]: 100.0, m.index[pk(g)]: -lo, b: -100.0 * BIG},
                                       -100.0 * BIG, np.inf))
+    # issue 14 --------------------------------------------------------------------------------
+    # persons without training = persons employed − persons trained, per sector and the city
+    nt = book.get("no_training")
+    if nt is not None:
+        for label, vals in nt.rows.items():
+            s = scope(label)
+            m.put(("persons_employed", s), vals[0])
+            m.put(("persons_trained", s), vals[1])
+            m.put(("persons_untrained", s), vals[2])
+            m.add({("persons_untrained", s): 1.0, ("persons_employed", s): -1.0,
+                   ("persons_trained", s): 1.0}, 0, 0)
+            m.share(("persons_untrained", s), ("persons_employed", s), vals[3])
+    # targets by sector: the shares of the sectors, the city and the city last year
+    tbs = book.get("targets_by_sector")
+    if tbs is not None:
+        heads = [str(h) for h in tbs.head[1:]]
+        shares = {t["target_names"]["share_trained_pct"]: ("persons_trained", "persons_employed"),
+                  t["target_names"]["discussion_coverage_pct"]: ("discussions_held",
+                                                                 "discussions_eligible")}
+        prev_label = t["previous_year_row"].split("{")[0]
+        for label, vals in tbs.rows.items():
+            for h, v in zip(heads, vals):
+                if h not in shares:
+                    continue
+                num, den = shares[h]
+                if label in sectors or label == org_label:
+                    m.share((num, scope(label)), (den, scope(label)), v)
+                elif label.startswith(prev_label) and num == "persons_trained":
+                    m.share(("previous", num), ("previous", den), v)
+    # the trend: the city's persons and trained of each year, and the share trained
+    tr = book.get("trend")
+    if tr is not None:
+        years = [int(h) for h in tr.head[1:]]
+        rows = {figure_of.get(label): vals for label, vals in tr.rows.items()}
+        for j, y in enumerate(years):
+            for key in ("persons_employed", "persons_trained"):
+                if key in rows:
+                    m.put(("trend", y, key), rows[key][j])
+                    link = (key, ORG) if y == year else (("previous", key) if y == year - 1 else None)
+                    if link is not None:
+                        m.add({("trend", y, key): 1.0, link: -1.0}, 0, 0)
+            m.add({("trend", y, "persons_trained"): 1.0, ("trend", y, "persons_employed"): -1.0},
+                  -np.inf, 0)
+            if "share_trained_pct" in rows:
+                m.share(("trend", y, "persons_trained"), ("trend", y, "persons_employed"),
+                        rows["share_trained_pct"][j])
+    # where the training went: persons by competence area and by training form; a person may
+    # be in several groups, every trained person is in at least one
+    for sheet, dim, names in (("training_by_area", "competence_area", t["competence_areas"]),
+                              ("training_by_type", "training_type", t["training_types"])):
+        sh = book.get(sheet)
+        if sh is None:
+            continue
+        code_of = {v.lower(): k for k, v in names.items()}
+        residual_prefix = t["residual"].split("{")[0]
+        placed: set = set()
+        for label, vals in sh.rows.items():
+            if label == org_label:
+                m.put(("persons_trained", ORG), vals[0])
+                continue
+            if label.startswith(residual_prefix):
+                inner = label[len(residual_prefix):].rstrip(")")
+                members = [code_of[x.strip()] for x in inner.split(", ")]
+                placed |= set(members)
+                m.put(("bd_residual", dim), vals[0])
+                for g in members:
+                    m.var(("bd", dim, g))
+                    m.hidden.add(("bd", dim, g))
+                    m.add({("bd", dim, g): 1.0, ("bd_residual", dim): -1.0}, -np.inf, 0)
+                m.add({**{("bd", dim, g): 1.0 for g in members}, ("bd_residual", dim): -1.0},
+                      0, np.inf)
+                continue
+            g = code_of[label.lower()]
+            placed.add(g)
+            m.put(("bd", dim, g), vals[0])
+        if not placed:
+            continue  # only the total row: nothing of the groups is shown
+        for g in names:
+            if g not in placed:
+                m.put(("bd", dim, g), 0)
+            m.add({("bd", dim, g): 1.0, ("persons_trained", ORG): -1.0}, -np.inf, 0)
+        m.add({**{("bd", dim, g): 1.0 for g in names}, ("persons_trained", ORG): -1.0}, 0, np.inf)
+
     # the hidden counts (not the helper binaries)
     m.hidden = {k for k in m.hidden if k[0] != "big"}
     return m, {"cells_compared": cells, "sectors": sectors, "gap_partial": partial}
@@ -456,6 +543,15 @@ def truth(doc: dict, sector_names: dict[str, str]) -> dict[tuple, float]:
     for code in reader_texts()["findings"]:
         for s in list(scopes):
             out[(code, s)] = findings.get((code, s), 0)
+    for s, v in scopes.items():
+        if "persons_employed" in v and "persons_trained" in v:
+            out[("persons_untrained", s)] = v["persons_employed"] - v["persons_trained"]
+    for y, v in ((doc.get("trend") or {}).get("by_year") or {}).items():
+        for k in ("persons_employed", "persons_trained"):
+            out[("trend", int(y), k)] = v["organisation"][k]
+    for dim, bd in (doc.get("training_breakdowns") or {}).items():
+        for g, v in bd["groups"].items():
+            out[("bd", dim, g)] = v["persons_trained"]
     for dim, groups in doc["groups"].items():
         if dim == "sector":
             continue

@@ -37,21 +37,13 @@ def demo_frames(tmp_path_factory):
 def report(frames: dict, out: Path, langs: tuple[str, ...] = ("fi",)) -> tuple[Path, dict]:
     """The annual report of YEAR (with YEAR − 1 as the previous year) → its public folder and
     the HR-internal figures document."""
-    from osaava.disclosure import exposure
-    from osaava.figures import compute
-    from osaava.guideline import guideline_for_year, load_codes
-    from osaava.report import figures_document
-    from tasks.figures import YearFigures
+    from osaava.yearly import figures_from_frames
     from tasks.render import write_reports
 
-    g, pg = guideline_for_year(YEAR), guideline_for_year(YEAR - 1)
-    fig = compute(frames, g, load_codes(), YEAR)
-    prev = compute(frames, pg, load_codes(), YEAR - 1)
-    doc = figures_document(fig, g, [], prev, pg)
-    exp = exposure(frames, fig, g)
-    exp["previous_year"] = exposure(frames, prev, pg)
-    paths = write_reports(YearFigures(fig, g, doc, exp), str(out), langs=langs,
-                          made_on=dt.date(YEAR + 1, 1, 15))
+    # the real path (osaava.yearly): the year, the year before, the trend and the breakdowns
+    yf = figures_from_frames(frames, YEAR)
+    doc = yf.document
+    paths = write_reports(yf, str(out), langs=langs, made_on=dt.date(YEAR + 1, 1, 15))
     return Path(paths["report_html_fi"]).parent, doc
 
 

@@ -445,17 +445,16 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
         for label, vals in nt.rows.items():
             s = scope(label)
             m.put(("persons_employed", s), vals[0])
-            m.put(("persons_trained", s), vals[1])
-            m.put(("persons_untrained", s), vals[2])
+            m.put(("persons_untrained", s), vals[1])
             m.add({("persons_untrained", s): 1.0, ("persons_employed", s): -1.0,
                    ("persons_trained", s): 1.0}, 0, 0)
-            m.share(("persons_untrained", s), ("persons_employed", s), vals[3])
+            m.share(("persons_untrained", s), ("persons_employed", s), vals[2])
     # targets by sector: the shares of the sectors, the city and the city last year
     tbs = book.get("targets_by_sector")
     if tbs is not None:
         heads = [str(h) for h in tbs.head[1:]]
-        shares = {t["target_names"]["share_trained_pct"]: ("persons_trained", "persons_employed"),
-                  t["target_names"]["discussion_coverage_pct"]: ("discussions_held",
+        shares = {t["target_short"]["share_trained_pct"]: ("persons_trained", "persons_employed"),
+                  t["target_short"]["discussion_coverage_pct"]: ("discussions_held",
                                                                  "discussions_eligible")}
         prev_label = t["previous_year_row"].split("{")[0]
         for label, vals in tbs.rows.items():

@@ -117,7 +117,7 @@ def test_no_breakdown_when_the_citys_trained_are_hidden(small_frames, g):
     assert pub["training_breakdowns"] == {"competence_area": {}, "training_type": {}}
     assert "training_breakdowns/competence_area" in pub["hidden"]
     city = no_training_table(pub).rows[-1]
-    assert city.total and [c.hidden for c in city.cells] == [False, True, True, True]
+    assert city.total and [c.hidden for c in city.cells] == [False, True, True]
     assert city.cells[0].value == 8
 
 

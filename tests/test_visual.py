@@ -32,24 +32,17 @@ def tool(path_or_name: str) -> str:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     from connectors.files import read_folder
-    from osaava.disclosure import exposure
-    from osaava.figures import compute
-    from osaava.guideline import guideline_for_year, load_codes
-    from osaava.report import figures_document
     from osaava.synth import generate, write_export
-    from tasks.figures import YearFigures
+    from osaava.yearly import figures_from_frames
     from tasks.render import write_reports
 
     export = tmp_path_factory.mktemp("synth")
     write_export(generate(600, (2024, 2025), 1), export)
     frames = read_folder(export).frames
-    g, codes = guideline_for_year(2025), load_codes()
-    fig, prev = compute(frames, g, codes, 2025), compute(frames, g, codes, 2024)
-    doc = figures_document(fig, g, [], prev, g)
     out = ARTIFACTS / "report"
     shutil.rmtree(out, ignore_errors=True)
-    write_reports(YearFigures(fig, g, doc, exposure(frames, fig, g)), str(out),
-                  made_on=dt.date(2026, 1, 15))
+    # the real path: this year, last year, the trend and the breakdowns (osaava.yearly)
+    write_reports(figures_from_frames(frames, 2025), str(out), made_on=dt.date(2026, 1, 15))
     return out / "public"
 
 
@@ -100,19 +93,19 @@ def probe(html: Path, profile: Path) -> dict:
     return json.loads(htmllib.unescape(m.group(1)))
 
 
-def screenshot(html: Path, png: Path, profile: Path, height: int) -> None:
+def screenshot(html: Path, png: Path, profile: Path, height: int, width: int = WIDTH) -> None:
     frame = html.with_name(html.stem + ".frame.html")
-    frame.write_text(FRAME.format(src=html.name, w=WIDTH, h=height), encoding="utf-8")
+    frame.write_text(FRAME.format(src=html.name, w=width, h=height), encoding="utf-8")
     png.unlink(missing_ok=True)
     try:
-        res = chromium([f"--screenshot={png}", f"--window-size=500,{height}", frame.as_uri()],
-                       profile)
+        res = chromium([f"--screenshot={png}", f"--window-size={max(500, width)},{height}",
+                        frame.as_uri()], profile)
     finally:
         frame.unlink()
     assert png.is_file(), f"chromium made no screenshot: {res.stderr[-2000:]}"
     from PIL import Image
 
-    Image.open(png).crop((0, 0, WIDTH, height)).save(png)
+    Image.open(png).crop((0, 0, width, height)).save(png)
 
 
 def trimmed(png: Path):
@@ -192,3 +185,65 @@ def test_charts_are_grey_scale_readable(report):
         levels = np.unique(grey // 16)
         assert len(levels) >= 6, f"{png.name}: too few grey levels to tell the bars apart"
         assert_readable(Image.open(png), png.name, 0.01)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14: the summary, the trend and where the training went, at 375 px, 1280 px and in the PDF
+
+
+def _section(page_text: str, lang: str) -> list[str]:
+    from osaava.report import texts
+
+    t = texts(lang)
+    return [t["tables"]["targets_by_sector"], t["sections"]["trend"], t["sections"]["where_training"],
+            t["tables"]["training_by_area"], t["tables"]["no_training"]]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_issue14_sections_at_375_and_1280(report, lang, tmp_path):
+    """The new sections fit a phone without sideways scrolling and are on the page; the
+    whole page is kept at 375 px and 1280 px (test-artifacts/visual/issue14/)."""
+    import html as htmllib
+    import re
+
+    out = ARTIFACTS / "issue14"
+    out.mkdir(parents=True, exist_ok=True)
+    src = report / f"report-{lang}.html"
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", src.read_text(encoding="utf-8")))
+    for heading in _section(text, lang):
+        assert heading in text, heading
+    assert 'src="charts/report-' + lang + '-trend.png"' in src.read_text(encoding="utf-8")
+    got = probe(src, tmp_path / "profile")
+    assert got["wide"] == [], f"these need sideways scrolling at {WIDTH} px: {got['wide']}"
+    for width in (WIDTH, 1280):
+        png = out / f"mail-{lang}-{width}.png"
+        screenshot(src, png, tmp_path / "profile", got["height"] + 20, width)
+        page = trimmed(png)
+        page.save(png)
+        assert_readable(page, f"the {lang} mail at {width} px", 0.01)
+        for i in range(0, min(page.height, 5600), 1400):
+            page.crop((0, i, width, min(i + 1400, page.height))).save(
+                out / f"mail-{lang}-{width}-part{i // 1400 + 1}.png")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_issue14_pdf_pages(report, lang):
+    """Every PDF page as an image (test-artifacts/visual/issue14/pdf-<lang>-<n>.png); the
+    targets × sector table and the trend are on the first pages."""
+    from pypdf import PdfReader
+
+    from osaava.report import texts
+
+    exe = tool("pdftoppm")
+    out = ARTIFACTS / "issue14"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob(f"pdf-{lang}-*.png"):
+        old.unlink()
+    subprocess.run([exe, "-r", "70", "-png", str(report / f"report-{lang}.pdf"),
+                    str(out / f"pdf-{lang}")], check=True, timeout=180)
+    pages = sorted(out.glob(f"pdf-{lang}-*.png"))
+    assert len(pages) >= 5
+    text = [p.extract_text() for p in PdfReader(str(report / f"report-{lang}.pdf")).pages]
+    t = texts(lang)
+    first = "".join(text[:3])
+    assert t["tables"]["targets_by_sector"] in first and t["sections"]["trend"] in first

@@ -163,7 +163,7 @@ def column(key: str, lang: str, doc: dict) -> str:
     if key.startswith("year:"):
         return key.split(":", 1)[1]
     if key.startswith("target:"):
-        return t["target_names"][key.split(":", 1)[1]]
+        return t["target_short"][key.split(":", 1)[1]]
     return t["columns"].get(key) or t["figures"].get(key) or t["dimensions"].get(key) or key
 
 

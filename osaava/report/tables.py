@@ -166,9 +166,10 @@ def targets_table(doc: dict) -> Table:
             Cell(x["target"], kind),
             Cell(x["comparison"], "text"),
             Cell(None if hidden else x["met"], "met", hidden),
-        ] + ([previous_value(doc, x["key"])] if _prev(doc) else [])))
+        ] + (list(target_change(doc, x["key"])) if _prev(doc) else [])))
     return Table("targets", ("figure", "value", "target", "comparison", "status")
-                 + (("previous",) if _prev(doc) else ()), rows, web=False)
+                 + (("previous", "change") if _prev(doc) else ()), rows, web=False,
+                 notes=["equity_gap_same_dimension"] if _prev(doc) else [])
 
 
 def key_figures_table(doc: dict) -> Table:
@@ -345,7 +346,9 @@ def targets_by_sector_table(doc: dict) -> Table:
     the city's value last year and its change on the same definition. Rows are the scopes,
     columns the targets (narrow enough for a phone)."""
     targets = {x["key"]: x for x in doc["targets"]}
-    keys = [k for k in TARGET_KEYS if k in targets]
+    # the gap between groups is a figure of the city only: its card and the targets sheet
+    # (with its change) show it
+    keys = [k for k in TARGET_KEYS if k in targets and k != "equity_gap_pct_points"]
     st = doc.get("sector_targets") or {}
     rows = [Row(("target_row",), [Cell((targets[k]["comparison"], targets[k]["target"]),
                                      "target") for k in keys])]
@@ -371,8 +374,6 @@ def targets_by_sector_table(doc: dict) -> Table:
         rows.append(Row(("previous_year", doc["previous_year"]["year"]), [p for p, _c in changes]))
         rows.append(Row(("change",), [c for _p, c in changes]))
     notes = ["targets_by_sector"]
-    if "equity_gap_pct_points" in keys and _prev(doc):
-        notes.append("equity_gap_same_dimension")
     return Table("targets_by_sector", ("scope", *(f"target:{k}" for k in keys)), rows, notes=notes)
 
 
@@ -444,9 +445,9 @@ def no_training_table(doc: dict) -> Table:
         pt = cell(doc, p + "persons_trained", "int")
         un = derived("int", [pe, pt], lambda e, t: e - t)
         share = derived("pct", [un, pe], lambda u, e: u / e * 100 if e else None)
-        rows.append(Row(label, [pe, pt, un, share], total=label == ("org",)))
-    return Table("no_training", ("sector", "persons_employed", "persons_trained",
-                                 "persons_untrained", "share_untrained_pct"), rows)
+        rows.append(Row(label, [pe, un, share], total=label == ("org",)))
+    return Table("no_training", ("sector", "persons_employed", "persons_untrained",
+                                 "share_untrained_pct"), rows)
 
 
 def changes_table(doc: dict) -> Table | None:

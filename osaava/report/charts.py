@@ -316,8 +316,13 @@ def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart 
         top.set_yticks([0, 15, 50, 70, 90, 100])
         top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
             lambda v, _p: f"{fmt(int(v), 'int')}"))
-        top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=1, frameon=False,
-                   fontsize=11.0, handlelength=2.6)
+        from matplotlib.lines import Line2D
+
+        handles, _labels = top.get_legend_handles_labels()
+        handles.append(Line2D([], [], color="#444444", linestyle=(0, (2, 2)), linewidth=1.0,
+                              label=t["charts"]["trend_target"]))
+        top.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=1,
+                   frameon=False, fontsize=11.0, handlelength=2.6)
         top.set_title(t["charts"]["trend_pct"], loc="left", fontsize=12)
         alt += draw(bottom, "training_days_per_htv", "num", "")
         _vals, target = series("training_days_per_htv")

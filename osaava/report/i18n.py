@@ -80,6 +80,9 @@ def fmt_cell(c: Cell, lang: str) -> str:
         return f"{t['comparison_signs'][cmp]}\u00a0{fmt(target, lang, 'num')}"
     if c.met is not None and c.value is not None:
         return f"{fmt(c.value, lang, c.kind)}\u00a0{t['status_icons']['met' if c.met else 'not_met']}"
+    if c.signed and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+        sign = "+" if c.value > 0 else ("\u2212" if c.value < 0 else "")
+        return sign + fmt(abs(c.value), lang, c.kind)
     if c.kind == "met":
         return t["no_data"] if c.value is None else (t["met"] if c.value else t["not_met"])
     if c.kind == "severity":

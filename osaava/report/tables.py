@@ -45,6 +45,7 @@ class Cell:
     kind: str  # int | num (2 decimals at most) | num1 (1 decimal) | eur | pct | met | severity | text
     hidden: bool = False  # suppressed (DOMAIN §6): shown as ".."
     met: bool | None = None  # a target's value: met / not met (shown as ✔ / ✘ next to it)
+    signed: bool = False  # a change: shown with its sign (+1,8 / −0,9)
 
 
 @dataclass
@@ -334,11 +335,12 @@ def target_change(doc: dict, key: str) -> tuple[Cell, Cell]:
         return Cell(None, kind), Cell(None, kind)
     if key == "equity_gap_pct_points":
         c = equity_gap_comparison(doc)
-        return Cell(c["previous"], kind), Cell(c["change"], kind)
+        return Cell(c["previous"], kind), Cell(c["change"], kind, signed=True)
     x = next(t for t in doc["targets"] if t["key"] == key)
     now = Cell(None, kind, True) if x.get("hidden") else Cell(x["value"], kind)
     prev = cell(doc, f"previous_year/organisation/{key}", kind)
-    return prev, derived(kind, [now, prev], lambda a, b: a - b)
+    ch = derived(kind, [now, prev], lambda a, b: a - b)
+    return prev, Cell(ch.value, ch.kind, ch.hidden, signed=True)
 
 
 def targets_by_sector_table(doc: dict) -> Table:
@@ -458,7 +460,7 @@ def changes_table(doc: dict) -> Table | None:
         return None
     rows = [Row(("change_item", c["scope"], c["key"]),
                 [Cell(c["previous"], kind_of(c["key"])), Cell(c["value"], kind_of(c["key"])),
-                 Cell(c["change"], kind_of(c["key"]))])
+                 Cell(c["change"], kind_of(c["key"]), signed=True)])
             for c in changes(doc)[:3]]
     return Table("largest_changes", ("change_item", "previous", "value", "change"), rows, web=False)
 

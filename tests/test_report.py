@@ -18,6 +18,7 @@ from osaava.guideline import guideline_for_year, load_codes
 from osaava.report import (HIDDEN_MARK, fmt, fmt_date, label, column, figures_document,
                            suppress, texts)
 from osaava.report.tables import tables, working_time_use
+from osaava.report.xlsx import number_format
 from tasks.figures import YearFigures
 from tasks.render import write_reports
 
@@ -170,7 +171,8 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
                     assert x.value == HIDDEN_MARK
                 elif c.kind in report.NUMBER_FORMATS and c.value is not None:
                     assert isinstance(x.value, (int, float)) and x.value == c.value
-                    assert x.number_format == report.NUMBER_FORMATS[c.kind]
+                    assert x.number_format == number_format(c)
+                    assert x.number_format.startswith(report.NUMBER_FORMATS[c.kind]) or c.signed
                     # what the cell holds, written the report's way, is what the HTML shows
                     v = x.value if c.kind in ("int", "eur") else float(x.value)  # 2.0 reads as 2
                     assert fmt(abs(v) if c.signed else v, lang, c.kind) == fmt_cell(c, lang).split(

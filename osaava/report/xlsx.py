@@ -20,6 +20,17 @@ NUMBER_FORMATS = {"int": "#,##0", "num": "#,##0.0#", "num1": "#,##0.0", "eur": "
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+def number_format(c) -> str:
+    """A cell's number format: its kind's, with the sign of a change (+1,8 / −0,9) and a
+    target's ✔ / ✘ after a value that meets it or not; the cell still holds the number."""
+    f = NUMBER_FORMATS[c.kind]
+    if getattr(c, "signed", False):
+        f = f'+{f};\u2212{f};{f}'
+    if getattr(c, "met", None) is not None:
+        f = f'{f}\\ "{"✔" if c.met else "✘"}"'
+    return f
+
+
 def _sheet_title(text: str, used: set[str]) -> str:
     clean = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31].strip()
     name, i = clean, 2
@@ -92,7 +103,7 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
             for j, c in enumerate(r.cells, start=2):
                 x = ws.cell(row=row, column=j)
                 if c.kind in NUMBER_FORMATS and isinstance(x.value, (int, float)):
-                    x.number_format = NUMBER_FORMATS[c.kind]
+                    x.number_format = number_format(c)
                 else:
                     x.alignment = Alignment(horizontal="right")
             if r.total:

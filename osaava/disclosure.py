@@ -32,6 +32,16 @@ The rules, in the order they are applied:
 4. **Published numbers are rounded numbers**, half up, to the precision they are shown with
    (:data:`DECIMALS`): a format stores what it shows, so every file gives the same number.
 
+Issue 14 adds, by the same rules: the persons *without* training (persons employed − persons
+trained, a published count): the trained count and share (family ``trained_count``) are hidden
+when those persons are 1 … min−1, in the group tables too; met / not met of each target per
+sector (``sector_targets``); the trend (``trend``: each past year's organisation and sectors
+through the same suppression with that year's persons behind event cells, the report year's
+column the report's own figures); and the training by competence area and form
+(``training_breakdowns``): the groups of fewer than min persons folded, smallest first, into a
+residual "muut" / "övriga" until its *distinct* persons reach min (a person can be in several
+groups, so the figures document gives the distinct persons of each fold).
+
 ``figures.json`` (HR-internal) keeps every group as it is; this module never changes the
 document it is given.
 """

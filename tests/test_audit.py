@@ -276,3 +276,28 @@ def test_exposure_agrees_with_the_figures(demo_frames):
     # findings: persons per code and sector, never more than the findings
     for f in fig.findings:
         assert 0 < exp["findings"][f["code"]][f["sector"]] <= f["count"]
+
+
+def test_small_competence_area_and_training_form(demo_frames, tmp_path):
+    """Issue 14: a competence area with 2 persons and a training form (online) with 3: they are
+    folded into "Muut (…)" with the smallest others until the residual has 5 distinct persons,
+    and the reader cannot narrow them (each ≤ the residual, together ≥ it)."""
+    f = {name: df.copy() for name, df in demo_frames.items()}
+    t = f["trainings"]
+    this = t["start"].dt.year == YEAR
+    for area, keep in (("TYHY", 2), ("verkko", 3)):
+        col = "training_type" if area == "verkko" else "competence_area"
+        rows = this & (t[col] == area)
+        people = sorted(t.loc[rows, "person_id"].unique())
+        other = "sisäinen" if area == "verkko" else "AMM"
+        t.loc[rows & ~t["person_id"].isin(people[:keep]), col] = other
+    f["trainings"] = t
+    folder, doc = report(f, tmp_path)
+    bd = doc["training_breakdowns"]
+    assert bd["competence_area"]["groups"]["TYHY"]["persons_trained"] == 2
+    assert bd["training_type"]["groups"]["verkko"]["persons_trained"] == 3
+    v = check(folder, doc)
+    assert ("bd", "competence_area", "TYHY") in v["intervals"]
+    assert ("bd", "training_type", "verkko") in v["intervals"]
+    lo, hi = v["intervals"][("bd", "competence_area", "TYHY")]
+    assert lo == 0 and hi >= 5

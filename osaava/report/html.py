@@ -100,6 +100,11 @@ def disclosure_notes(public: dict, lang: str) -> list[str]:
              for k in ("ordered", "paid_leave", "unpaid") if f"working_time/{k}" in hidden]
     if parts:
         out.append(t["working_time"].format(n=n, parts=", ".join(parts)))
+    names = {"competence_area": "competence_areas", "training_type": "training_types"}
+    for dim, members in (public.get("breakdowns_folded") or {}).items():
+        words = texts(lang)[names[dim]]
+        out.append(t["folded_breakdown"].format(n=n, residual=texts(lang)["residual"].format(
+            members=", ".join(words.get(g, g).lower() for g in sorted(members, key=lambda g: words.get(g, g))))))
     if any(p.startswith("findings_summary/") for p in hidden):
         out.append(t["findings"].format(n=n))
     if any(p.startswith("groups/") for p in hidden):

@@ -382,7 +382,7 @@ def targets_by_sector_table(doc: dict) -> Table:
 def trend_table(doc: dict) -> Table | None:
     """The targets and key figures over the years of the trend (years as columns)."""
     tr = doc.get("trend")
-    if not tr or not tr.get("years"):
+    if not tr or len(tr.get("years") or ()) < 2:  # one year is no trend: the report itself
         return None
     from osaava.disclosure import TREND_FIGURES
 

@@ -8,7 +8,8 @@ public document exactly as published, with the list of hidden cells, for HR to c
 
 - ``report-<lang>.html`` — the committee mail body (CSS inlined; charts referenced as
   ``charts/report-<lang>-<chart>.png``, which the mail builder turns into CID images);
-- ``charts/report-<lang>-<chart>.png`` — the four charts;
+- ``charts/report-<lang>-<chart>.png`` — the charts (four bar charts and, with two years or
+  more, the trend);
 - ``report-<lang>.pdf`` — the PDF appendix; ``report-<lang>.xlsx`` — the workbook;
 - ``summary-<lang>.html`` — the same report as one self-contained web page (charts embedded).
 """

@@ -406,7 +406,9 @@ def trend_table(doc: dict) -> Table | None:
             Cell(None, kind_of(k), True) if f"trend/{y}/organisation/{k}" in _hidden(doc)
             else Cell(rounded(tr["by_year"][y]["organisation"].get(k), kind_of(k)), kind_of(k))
             for y in years]))
-    return Table("trend", ("figure", *(f"year:{y}" for y in years)), rows, notes=["trend"])
+    partial = any(x.get("partial") for y in years for x in tr["by_year"][y]["targets"])
+    return Table("trend", ("figure", *(f"year:{y}" for y in years)), rows,
+                 notes=["trend"] + (["trend_gap_partial"] if partial else []))
 
 
 def breakdown_table(doc: dict, dim: str) -> Table | None:

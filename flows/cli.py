@@ -267,7 +267,7 @@ def _print_sources(batch: dict) -> None:
                       ("watermark", "left"), ("changed", "left")):
         table.add_column(t["source_columns"][col], justify=just)  # type: ignore[arg-type]
     for s in batch["sources"]:
-        table.add_row(escape(s["name"]), s["kind"], str(sum(s["rows"].values())), str(s["pages"]),
+        table.add_row(escape(s["name"]), t["kinds"].get(s["kind"], s["kind"]), str(sum(s["rows"].values())), str(s["pages"]),
                       escape(s["watermark"] or "–"), t["yes"] if s["changed"] else t["no"])
     console.print(table)
 

@@ -245,5 +245,5 @@ def test_two_commands_at_once_each_start_their_temporary_server(tmp_path):
              for _ in range(2)]
     outs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    assert sorted("(new)" in o for o in outs) == [False, True], outs
+    assert sorted("(uusi)" in o for o in outs) == [False, True], outs
     assert (tmp_path / "var" / "prefect").is_dir() and (tmp_path / "var" / "osaava.db").is_file()

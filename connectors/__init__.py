@@ -120,7 +120,7 @@ def canonical_frame(entity: Entity, name: str, records: Sequence[Sequence[str]],
             "no source field is mapped to the required column" + ("s " if len(missing) > 1 else " ")
             + "; ".join(c.header for c in missing),
             "Map a vendor field to it under fields in the sources file.",
-            column="; ".join(c.header for c in missing)))
+            column="; ".join(c.header for c in missing), params={"text": "missing_column_mapping"}))
         return None
     lines = list(rows)
     hetu = scan_records(headers, records, lines, name)
@@ -168,7 +168,8 @@ def scan_records(headers: Sequence[str], records: Sequence[Sequence[str]], rows:
         "not shown and nothing of this batch is stored",
         "Remove personal identity codes from the source system (use the employee number), then "
         "collect again.",
-        column=", ".join(cols), rows=[r for r, _ in hits][:MAX_ROWS_LISTED], count=len(hits))
+        column=", ".join(cols), rows=[r for r, _ in hits][:MAX_ROWS_LISTED], count=len(hits),
+        params={"text": "henkilotunnus_source"})
 
 
 def empty_frame(entity: Entity, name: str) -> pd.DataFrame:
@@ -187,7 +188,8 @@ def merge_issues(issues: Iterable[Issue]) -> list[Issue]:
         key = (i.severity, i.code, i.file, i.column, i.message)
         if key not in index:
             merged = Issue(i.severity, i.code, i.file, i.message, i.advice, column=i.column,
-                           rows=list(i.rows), count=i.count, examples=list(i.examples))
+                           rows=list(i.rows), count=i.count, examples=list(i.examples),
+                           params=dict(i.params))
             index[key] = merged
             out.append(merged)
             continue
@@ -288,7 +290,8 @@ def scan_pages(pages: Sequence[bytes], name: str) -> Issue | None:
         f"(page{'s' if len(hits) > 1 else ''} {', '.join(map(str, hits[:MAX_ROWS_LISTED]))} of "
         "this fetch); the value is not shown and nothing of this batch is stored",
         "Remove personal identity codes from the source system (use the employee number), then "
-        "collect again.", count=len(hits))
+        "collect again.", count=len(hits),
+        params={"text": "henkilotunnus_pages", "pages": ", ".join(map(str, hits[:MAX_ROWS_LISTED]))})
 
 
 def state_reset_issue(source: str) -> Issue:

@@ -90,7 +90,8 @@ def _find_sources(folder: Path) -> tuple[dict[str, Path], Path | None, list[Issu
                 "critical", "not_regular_file", name,
                 f"{kind} in the export folder; it is not read",
                 "Put the export files themselves in the folder (copies, not links) and remove "
-                "anything else that is not a file, then run again."))
+                "anything else that is not a file, then run again.",
+                params={"text": "not_regular_file_link" if e.is_symlink() else "not_regular_file_device"}))
             continue
         if e.is_dir(follow_symlinks=False):
             continue
@@ -103,7 +104,8 @@ def _find_sources(folder: Path) -> tuple[dict[str, Path], Path | None, list[Issu
                                                "henkilötunnus (personal identity code)",
                                       "Rename the file without the personal identity code "
                                       "(the export's names are organisaatio.csv, henkilosto.csv, "
-                                      "…, or any name for one workbook) and run again."))
+                                      "…, or any name for one workbook) and run again.",
+                                      text="henkilotunnus_filename"))
         if suffix == ".csv":
             csvs[p.stem.lower()] = p
         else:
@@ -121,7 +123,8 @@ def _read_regular(path: Path, name: str, limits: Limits) -> bytes:
         raise _Refuse(Issue("critical", "not_regular_file", name,
                             f"the file cannot be opened as a regular file ({e.strerror})",
                             "Put the export file itself in the folder (a copy, not a link) and "
-                            "run again.")) from None
+                            "run again.", params={"text": "not_regular_file_open",
+                                                  "reason": e.strerror or ""})) from None
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):
@@ -141,11 +144,12 @@ def _too_large(name: str, size: int, limits: Limits) -> Issue:
                  f"the file is {_mb(size)} MB, more than the limit of {_mb(limits.file_bytes)} MB; "
                  "it is not read",
                  "Export a smaller extract (e.g. one year per folder), or ask IT to raise the "
-                 "limit (connectors.files.Limits.file_bytes).")
+                 "limit (connectors.files.Limits.file_bytes).",
+                 params={"size": _mb(size), "limit": _mb(limits.file_bytes)})
 
 
 def _hetu_issue(name: str, hits: list[tuple[int, str]], message: str | None = None,
-                advice: str | None = None) -> Issue:
+                advice: str | None = None, text: str = "henkilotunnus", **params) -> Issue:
     hits = sorted(hits)
     cols = sorted({c for _, c in hits}, key=[c for _, c in hits].index)
     return Issue(
@@ -159,6 +163,7 @@ def _hetu_issue(name: str, hits: list[tuple[int, str]], message: str | None = No
         column=", ".join(cols) or None,
         rows=[r for r, _ in hits if r > 0][:MAX_ROWS_LISTED],
         count=max(1, len(hits)),
+        params={"text": text, **params},
     )
 
 
@@ -207,7 +212,7 @@ _SPACES = {" ": "", "\u00a0": "", "\u202f": "", "\u2009": ""}
 
 
 def _bad(col: Column, rows: pd.Series, values: pd.Series, file: str, code: str, message: str,
-         advice: str) -> Issue:
+         advice: str, params: dict | None = None) -> Issue:
     return Issue(
         "critical",
         code,
@@ -218,6 +223,7 @@ def _bad(col: Column, rows: pd.Series, values: pd.Series, file: str, code: str, 
         rows=[int(r) for r in rows.iloc[:MAX_ROWS_LISTED]],
         count=int(len(rows)),
         examples=[str(v) for v in pd.unique(values.astype(str))[:3]],
+        params=params or {},
     )
 
 
@@ -245,7 +251,8 @@ def convert_column(col: Column, s: pd.Series, rows: pd.Series, file: str, issues
             if unknown.any():
                 issues.append(_bad(col, rows[unknown], s[unknown], file, "unknown_code",
                                    "unknown value",
-                                   "Allowed values: " + ", ".join(col.codes) + "."))
+                                   "Allowed values: " + ", ".join(col.codes) + ".",
+                                   {"values": ", ".join(col.codes)}))
             return mapped.where(~empty, None).astype("str")
         return s.str.upper().where(~empty, None).astype("str")
     if col.kind == "int":
@@ -327,7 +334,8 @@ def _refuse_separator(header: list[str], name: str) -> None:
         sep = next(sep for sep in (",", "\t", "|") if sep in header[0])
         raise _Refuse(Issue("critical", "separator", name,
                             f"the columns are separated by {sep!r}, not by ';'",
-                            "Export the file again as CSV with ';' as the separator.", rows=[1]))
+                            "Export the file again as CSV with ';' as the separator.", rows=[1],
+                            params={"sep": {",": "','", "\t": "TAB", "|": "'|'"}[sep]}))
 
 
 def _refuse_columns(n: int, name: str, limits: Limits, line: int = 1) -> None:
@@ -337,7 +345,9 @@ def _refuse_columns(n: int, name: str, limits: Limits, line: int = 1) -> None:
                             f"the limit of {limits.columns}; the file is not read",
                             "Export only the columns of the export format (extra columns right "
                             "of the data are often empty cells that were once used: delete them).",
-                            rows=[line]))
+                            rows=[line], params={"text": "too_many_columns" if line == 1
+                                                 else "too_many_columns_row",
+                                                 "n": n, "limit": limits.columns}))
 
 
 def _refuse_rows(n: int, name: str, limits: Limits, what: str = "file") -> None:
@@ -346,7 +356,9 @@ def _refuse_rows(n: int, name: str, limits: Limits, what: str = "file") -> None:
                             f"the {what} has {n} rows or more, more than the limit of "
                             f"{limits.rows}; it is not read",
                             "Export a smaller extract (e.g. one year per folder), or ask IT to "
-                            "raise the limit (connectors.files.Limits.rows)."))
+                            "raise the limit (connectors.files.Limits.rows).",
+                            params={"text": "too_many_rows" if what == "file" else "too_many_rows_sheet",
+                                    "n": n, "limit": limits.rows}))
 
 
 def _label(header: list[str], j: int) -> str:
@@ -404,7 +416,8 @@ def _cell_length(frame: pd.DataFrame, lines: np.ndarray, header: list[str], name
                  f"a cell holds {longest} characters, more than the limit of {limits.cell_chars}",
                  "Shorten the text in the source system (free text is not loaded anyway), or "
                  "check the quotes of the row: an unclosed quote swallows the rows after it.",
-                 column=", ".join(cols), rows=sorted(rows)[:MAX_ROWS_LISTED], count=len(rows))
+                 column=", ".join(cols), rows=sorted(rows)[:MAX_ROWS_LISTED], count=len(rows),
+                 params={"longest": longest, "limit": limits.cell_chars})
 
 
 def _grid(header: list[str], records: list[list[str]], lines: list[int], name: str,
@@ -459,10 +472,12 @@ def _grid_quoted(text: str, name: str, limits: Limits, issues: list[Issue],
                                 f"a cell holds more than {csv.field_size_limit()} characters, more "
                                 f"than the limit of {limits.cell_chars}",
                                 "Check the quotes of the row: an unclosed quote swallows the rows "
-                                "after it.", rows=[reader.line_num])) from None
+                                "after it.", rows=[reader.line_num],
+                                params={"text": "cell_too_long_quoted",
+                                        "limit": limits.cell_chars})) from None
         raise _Refuse(Issue("critical", "csv", name, f"the CSV cannot be read ({e})",
                             "Check the quoting of the file and export it again.",
-                            rows=[reader.line_num])) from None
+                            rows=[reader.line_num], params={"error": str(e)})) from None
     # Quotes can split a value in the text ('"0101"90-…' is read as one value): the parsed
     # fields are scanned too, and name the rows and columns exactly.
     blob = "\x1e".join(["\x1f".join(header)] + ["\x1f".join(r) for r in records])
@@ -556,7 +571,9 @@ def _grid_from_sheet(ws, name: str, limits: Limits = LIMITS) -> Grid:
                     f"the sheet has a value in cell {_column_letter(last)}{idx}, beyond the limit "
                     f"of {limits.columns} columns; the workbook is not read",
                     "Delete the stray cells right of the data (Ctrl+End shows the last used "
-                    "cell), save and export again.", rows=[idx]))
+                    "cell), save and export again.", rows=[idx],
+                    params={"text": "too_many_columns_sheet", "cell": f"{_column_letter(last)}{idx}",
+                            "limit": limits.columns}))
         row = [""] * (max((c for c, _ in cells), default=0))
         for c, v in cells:
             row[c - 1] = _cell_text(v)
@@ -569,7 +586,8 @@ def _grid_from_sheet(ws, name: str, limits: Limits = LIMITS) -> Grid:
         lines.append(idx)
     if not seen_any:
         raise _Refuse(Issue("critical", "empty_file", name, "the sheet is empty",
-                            "The sheet must at least have its header row."))
+                            "The sheet must at least have its header row.",
+                            params={"text": "empty_sheet"}))
     while header and header[-1] == "":
         header.pop()
     issues = []
@@ -615,7 +633,8 @@ def _table(entity: Entity, name: str, grid: Grid, issues: list[Issue]) -> pd.Dat
         issues.append(Issue("critical", "missing_column", name,
                             "missing column" + ("s " if len(missing) > 1 else " ") + "; ".join(missing),
                             "The header row must have these columns: " + "; ".join(entity.headers) + ".",
-                            column="; ".join(missing), rows=[1]))
+                            column="; ".join(missing), rows=[1],
+                            params={"headers": "; ".join(entity.headers)}))
     counts = Counter(h for h in norm if h)  # linear: 100 000 columns in well under a second
     dup = sorted(h for h, n in counts.items() if n > 1)
     if dup:
@@ -637,7 +656,7 @@ def _table(entity: Entity, name: str, grid: Grid, issues: list[Issue]) -> pd.Dat
                             f"(it has {wrong[0][1]})",
                             "Check the separators and quotes on the row; a ';' inside a text "
                             "must be quoted.", rows=[w[0] for w in wrong[:MAX_ROWS_LISTED]],
-                            count=len(wrong)))
+                            count=len(wrong), params={"expected": len(header), "actual": wrong[0][1]}))
     if missing or dup or wrong:
         return None
     position = {n: j for j, n in enumerate(norm)}
@@ -713,7 +732,7 @@ def _part_has_hetu(part: str, content: bytes) -> bool:
 
 def _xlsx_issue(name: str, what: str) -> Issue:
     return Issue("critical", "xlsx", name, f"the workbook cannot be opened ({what})",
-                 "Save the workbook again as .xlsx, or export CSV files.")
+                 "Save the workbook again as .xlsx, or export CSV files.", params={"what": what})
 
 
 def scan_workbook(data: bytes, name: str, limits: Limits = LIMITS) -> list[Issue]:
@@ -732,11 +751,13 @@ def scan_workbook(data: bytes, name: str, limits: Limits = LIMITS) -> list[Issue
             return [Issue("critical", "xlsx_too_large", name,
                           f"the workbook has {len(infos)} parts, more than the limit of "
                           f"{limits.xlsx_parts}; it is not read",
-                          "Save the sheets of the export in a new workbook, or export CSV files.")]
+                          "Save the sheets of the export in a new workbook, or export CSV files.",
+                          params={"n": len(infos), "limit": limits.xlsx_parts})]
         too_big = Issue("critical", "xlsx_too_large", name,
                         "the workbook unpacks to more than the limit of "
                         f"{_mb(limits.xlsx_unzipped_bytes)} MB; it is not read",
-                        "Export CSV files instead, or a smaller extract (e.g. one year per folder).")
+                        "Export CSV files instead, or a smaller extract (e.g. one year per folder).",
+                        params={"text": "xlsx_unpacked", "limit": _mb(limits.xlsx_unzipped_bytes)})
         if sum(i.file_size for i in infos) > limits.xlsx_unzipped_bytes:
             return [too_big]
         total = 0
@@ -764,7 +785,8 @@ def scan_workbook(data: bytes, name: str, limits: Limits = LIMITS) -> list[Issue
     return [_hetu_issue(name, [], "a value shaped like a henkilötunnus (personal identity code) "
                                   f"was found in the workbook (in {shown})",
                         "Remove personal identity codes from every sheet, cell comment and name "
-                        "of the workbook and from its properties (File > Info), and export again.")]
+                        "of the workbook and from its properties (File > Info), and export again.",
+                        text="henkilotunnus_workbook", parts=shown)]
 
 
 def read_folder(folder: Path, limits: Limits | None = None) -> ReadResult:
@@ -826,7 +848,7 @@ def read_folder(folder: Path, limits: Limits | None = None) -> ReadResult:
                 raise _Refuse(Issue("critical", "missing_file", f"{entity.file}.csv",
                                     "the file is missing from the export folder",
                                     f"Add {entity.file}.csv (or a sheet '{entity.file}' in the "
-                                    f"workbook) and run again."))
+                                    f"workbook) and run again.", params={"entity": entity.file}))
         except _Refuse as r:
             res.issues.extend(r.issues)
             continue

@@ -652,7 +652,8 @@ def fetch_pages(source: RestSource, http: Http, auth: ClientCredentials,
     if total is not None and total != count:
         issues.append(Issue("warning", "total_mismatch", f"{source.name} ({shown_url(source)})",
                             f"the API said {total} items in all but {count} came in the pages",
-                            "Collect again later; if it persists, tell the API's vendor."))
+                            "Collect again later; if it persists, tell the API's vendor.",
+                            params={"total": total, "got": count}))
     return pages, issues
 
 
@@ -688,7 +689,8 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
         res.issues.append(Issue("critical", "source_failed", f"{source.name} ({shown_url(source)})",
                                 scrub(str(e), secret),
                                 "Nothing of this source was used. Check that the API answers and "
-                                "the credentials are valid, then collect again."))
+                                "the credentials are valid, then collect again.",
+                                params={"text": "source_failed_api", "detail": scrub(str(e), secret)}))
         return res
     finally:
         if auth is not None:
@@ -710,7 +712,8 @@ def read_rest(source: RestSource, secret: str, *, updated_since: str | None = No
         res.issues.append(Issue("warning", "no_updated_at", f"{source.name} ({shown_url(source)})",
                                 f"{unreadable} item(s) have no readable {source.updated_field}",
                                 "Every collect fetches the whole listing until the API gives "
-                                "each item an ISO 8601 change time."))
+                                "each item an ISO 8601 change time.",
+                                params={"n": unreadable, "field": source.updated_field}))
         res.watermark = None
     res.frames = frames_from_items(source, after, res.issues)
     n_needs = sum(len(n) for i in after.values() if isinstance(i, dict)

@@ -110,7 +110,8 @@ def read_entity(conn: sa.Connection, source: SqlSource, entity: Entity, params: 
             res.issues.append(Issue(
                 "critical", "missing_column", name, "the view gives no column " + "; ".join(absent),
                 "Fix the view, or the field mapping, in the sources file. Columns given: "
-                + "; ".join(given) + ".", column="; ".join(absent)))
+                + "; ".join(given) + ".", column="; ".join(absent),
+                params={"text": "missing_column_sql", "given": "; ".join(given)}))
             return
     stmt, used = statement(q, list(mapping))
     bound = {k: v for k, v in params.items() if k in used}
@@ -125,7 +126,8 @@ def read_entity(conn: sa.Connection, source: SqlSource, entity: Entity, params: 
             "critical", "missing_column", name,
             f"the {'query' if q.query else 'view'} gives no column " + "; ".join(absent),
             "Fix the query or view, or the field mapping, in the sources file. Columns given: "
-            + "; ".join(keys) + ".", column="; ".join(absent)))
+            + "; ".join(keys) + ".", column="; ".join(absent),
+            params={"text": "missing_column_sql", "given": "; ".join(keys)}))
         return
     pos = {canon: folded[vendor.casefold()] for vendor, canon in mapping.items()}
     writer = CsvWriter(entity)
@@ -184,7 +186,8 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
                 "critical", "source_failed", where(source),
                 "the database does not answer: " + _db_reason(e, secret),
                 "Nothing of this source was used. Check that the database is up and the "
-                "credentials are valid, then collect again."))
+                "credentials are valid, then collect again.",
+                params={"text": "source_failed_db", "detail": _db_reason(e, secret)}))
             return res
         with conn:
             for ent in source.entities:
@@ -195,7 +198,8 @@ def read_sql(source: SqlSource, secret: str | None, *, start: dt.date, end: dt.d
                         "critical", "source_failed", f"{source.name}:{ENTITIES[ent].file}",
                         "the query failed: " + _db_reason(e, secret),
                         "Nothing of this source was used. Check the query or view in the sources "
-                        "file, then collect again."))
+                        "file, then collect again.",
+                        params={"text": "source_failed_query", "detail": _db_reason(e, secret)}))
                     res.frames = {}
                     break
     finally:

@@ -258,18 +258,18 @@ def frames_from_statements(source: XapiSource, statements: Mapping[str, dict],
                             f"{len(unmapped)} completion(s) by a learner that maps to no employee "
                             f"number were skipped", "Add the learner's account name or mbox to "
                             "actors in the sources file (or fix account_name_pattern).",
-                            rows=unmapped[:20], count=len(unmapped)))
+                            rows=unmapped[:20], count=len(unmapped), params={"n": len(unmapped)}))
     if no_time:
         issues.append(Issue("warning", "xapi_no_time", name,
                             f"{len(no_time)} completion(s) without a readable timestamp were "
                             f"skipped", "Ask the e-learning platform to send ISO 8601 timestamps.",
-                            rows=no_time[:20], count=len(no_time)))
+                            rows=no_time[:20], count=len(no_time), params={"n": len(no_time)}))
     if no_hours:
         issues.append(Issue("warning", "xapi_no_duration", name,
                             f"{len(no_hours)} completion(s) have no result.duration: their hours "
                             f"are empty", "Give the activity's hours under activities in the "
                             "sources file.", rows=no_hours[:20], count=len(no_hours),
-                            column=TRAININGS.column("hours").header))
+                            column=TRAININGS.column("hours").header, params={"n": len(no_hours)}))
     df = canonical_frame(TRAININGS, name, records, rows, issues)
     return {"trainings": df} if df is not None else {}
 
@@ -303,7 +303,8 @@ def read_xapi(source: XapiSource, secret: str, *, since: str | None = None,
         res.issues.append(Issue("critical", "source_failed", f"{source.name} ({shown_url(source)})",
                                 scrub(str(e), secret),
                                 "Nothing of this source was used. Check that the LRS answers and "
-                                "the credentials are valid, then collect again."))
+                                "the credentials are valid, then collect again.",
+                                params={"text": "source_failed_lrs", "detail": scrub(str(e), secret)}))
         return res
     finally:
         http.close()

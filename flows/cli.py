@@ -41,6 +41,42 @@ console = Console(stderr=False)
 err = Console(stderr=True)
 
 
+_LANG: list[str] = []  # the language of the command's output, chosen once per command
+
+
+def _lang() -> str:
+    """``--lang``, else OSAAVA_LANG, else the HR recipient's language in the recipients file,
+    else Finnish."""
+    if not _LANG:
+        env = os.environ.get("OSAAVA_LANG", "").strip().lower()
+        if env in ("fi", "sv"):
+            _LANG.append(env)
+        else:
+            from osaava.recipients import hr_language
+
+            _LANG.append(hr_language())
+    return _LANG[0]
+
+
+def _t() -> dict:
+    """The command's texts in its language (osaava/locale/<lang>.yaml, ``cli``)."""
+    from osaava.report.i18n import texts
+
+    return texts(_lang())["cli"]
+
+
+@app.callback()
+def _main(lang: str | None = typer.Option(
+        None, "--lang", help="language of the output: fi or sv (default: OSAAVA_LANG, else the HR "
+                             "recipient's language in the recipients file, else fi)")) -> None:
+    """osaava: follow the training guideline from HR data to the committee."""
+    _LANG.clear()
+    if lang is not None:
+        if lang not in ("fi", "sv"):
+            raise typer.BadParameter("use fi or sv", param_hint="--lang")
+        _LANG.append(lang)
+
+
 def _fail(message: str, code: int) -> None:
     err.print(f"[bold red]osaava:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -73,7 +109,7 @@ def synth(
         raise typer.BadParameter("encoding must be cp1252, utf-8-sig or utf-8")
     from osaava.synth import generate, write_export
 
-    with console.status(f"Generating {persons} persons…"):
+    with console.status(_t()["generating"].format(persons=persons)):
         frames = generate(persons, _years(years), seed, payroll_lines_per_month=payroll_lines_per_month)
         paths = write_export(frames, out, encoding=encoding, xlsx=xlsx)
     for p in paths:
@@ -89,11 +125,18 @@ def _read_and_validate(input_dir: Path):
 
 
 def _print_issues(issues, limit: int = 40) -> None:
+    from osaava.report.i18n import texts
+
+    lang = _lang()
+    sev = texts(lang)["dq_report"]["severities"]
+    width = max(len(v) for v in sev.values())
     for i in issues[:limit]:
         colour = "red" if i.severity == "critical" else "yellow"
-        console.print(f"[{colour}]{i.severity:8}[/] {escape(i.line())}", highlight=False, soft_wrap=True)
+        word = sev.get(i.severity, i.severity)
+        console.print(f"[{colour}]{escape(word):{width}}[/] {escape(i.line(lang=lang))}", highlight=False,
+                      soft_wrap=True)
     if len(issues) > limit:
-        console.print(f"… and {len(issues) - limit} more: see the data-quality report")
+        console.print(_t()["more_issues"].format(n=len(issues) - limit), markup=False, highlight=False)
 
 
 def _copy_quality(batch: dict, out: Path) -> list[Path]:
@@ -124,7 +167,8 @@ def validate(
     """Validate an export folder: exit 0 when it can be loaded, 1 when it is refused."""
     from osaava.issues import critical
 
-    with console.status("Validating…"):
+    t = _t()
+    with console.status(t["validating"]):
         res, issues = _read_and_validate(input)
     refused = bool(critical(issues))
     _print_issues(issues)
@@ -132,15 +176,17 @@ def validate(
     if out is not None:
         from osaava.dq_report import write_quality_report
 
-        for p in write_quality_report(res, issues, out).values():
-            console.print(f"data-quality report: {p}", markup=False, highlight=False, soft_wrap=True)
+        for p in write_quality_report(res, issues, out, _lang()).values():
+            console.print(t["dq_report"].format(path=p), markup=False, highlight=False, soft_wrap=True)
     if refused:
-        console.print(f"[bold red]REFUSED[/]: {len(critical(issues))} critical problem(s) in "
-                      f"{rows} rows read; nothing would be loaded.", highlight=False)
+        console.print(f"[bold red]{t['refused']}[/]: "
+                      + escape(t["refused_text"].format(critical=len(critical(issues)), rows=rows)),
+                      highlight=False)
         raise typer.Exit(1)
     warn = len(issues)
-    console.print(f"[bold green]OK[/]: {rows} rows can be loaded"
-                  + (f", with {warn} warning(s)." if warn else "."), highlight=False)
+    console.print(f"[bold green]{t['ok']}[/]: "
+                  + escape(t["ok_warnings"].format(rows=rows, n=warn) if warn
+                           else t["ok_text"].format(rows=rows)), highlight=False)
 
 
 def _settings(db_url: str | None, var_dir: Path | None):
@@ -179,18 +225,18 @@ def _collect(settings, sources: Path | None, input_dir: Path | None, out: Path |
     from osaava.issues import Issue
     from tasks.extract import SourceFailed
 
+    t = _t()
     if sources is not None and not sources.is_file():
-        _fail(f"{sources}: the sources file does not exist", 2)
+        _fail(t["no_sources_file"].format(path=sources), 2)
     if sources is None and (input_dir is None or not input_dir.is_dir()):
-        _fail(f"{input_dir}: the export folder does not exist", 2)
+        _fail(t["no_folder"].format(path=input_dir), 2)
     params = CollectParams(sources_file=str(sources.absolute()) if sources else None,
                            input_dir=str(input_dir.absolute()) if input_dir else None)
-    with console.status("Collecting: read the sources, validate, land, load…"):
+    with console.status(t["collecting"]):
         state = collect(params=params, return_state=True)
     batch = state.result(raise_on_failure=False)
     if isinstance(batch, SourceFailed):
-        _fail(f"{batch}. Nothing was loaded; the previous batch is still in use. Try again when "
-              f"the source answers.", 1)
+        _fail(t["source_failed"].format(reason=batch), 1)
     if isinstance(batch, BaseException):
         raise batch
     _print_sources(batch)
@@ -199,28 +245,30 @@ def _collect(settings, sources: Path | None, input_dir: Path | None, out: Path |
         _print_issues(issues)
         paths = _copy_quality(batch, out) if out else [Path(p) for p in batch["quality_report"].values()]
         for p in paths:
-            console.print(f"data-quality report (HR-internal): {p}", markup=False, highlight=False, soft_wrap=True)
-        _fail(f"the batch was refused by validation ({batch['rows_read']} rows read, 0 loaded, "
-              f"{batch['rows_quarantined']} quarantined); no report was made. Fix the data and "
-              f"run again.", 1)
+            console.print(t["dq_report_internal"].format(path=p), markup=False, highlight=False,
+                          soft_wrap=True)
+        _fail(t["batch_refused"].format(read=batch["rows_read"],
+                                        quarantined=batch["rows_quarantined"]), 1)
     if issues:
-        console.print(f"{len(issues)} warning(s) in the data: see data-quality.html"
-                      + (f" in {out / 'hr-internal'}" if out else ""), markup=False, highlight=False,
-                      soft_wrap=True)
+        console.print(t["warnings_seen"].format(n=len(issues))
+                      + (t["warnings_in"].format(folder=out / "hr-internal") if out else ""),
+                      markup=False, highlight=False, soft_wrap=True)
     return batch
 
 
 def _print_sources(batch: dict) -> None:
     if not batch.get("sources"):
         return
-    table = Table(title=f"Batch {batch['batch_id']}: {batch['status']}"
-                  + ("" if batch["new"] else " (already stored)"))
+    t = _t()
+    table = Table(title=escape(t["batch"].format(id=batch["batch_id"],
+                                                 status=t["statuses"].get(batch["status"], batch["status"]))
+                               + ("" if batch["new"] else t["batch_stored"])))
     for col, just in (("source", "left"), ("kind", "left"), ("rows", "right"), ("pages", "right"),
                       ("watermark", "left"), ("changed", "left")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        table.add_column(t["source_columns"][col], justify=just)  # type: ignore[arg-type]
     for s in batch["sources"]:
-        table.add_row(s["name"], s["kind"], str(sum(s["rows"].values())), str(s["pages"]),
-                      s["watermark"] or "–", "yes" if s["changed"] else "no")
+        table.add_row(escape(s["name"]), t["kinds"].get(s["kind"], s["kind"]), str(sum(s["rows"].values())), str(s["pages"]),
+                      escape(s["watermark"] or "–"), t["yes"] if s["changed"] else t["no"])
     console.print(table)
 
 
@@ -246,7 +294,7 @@ def _report_in_service(settings, sources: Path | None, input_dir: Path | None, y
     from tasks.figures import YearNotReportable
 
     batch = _collect(settings, sources, input_dir, out)
-    with console.status(f"Annual report {year}: figures, report files…"):
+    with console.status(_t()["annual"].format(year=year)):
         try:
             result = annual_report(params=AnnualReportParams(year=year, out=str(out.absolute()),
                                                              dry_run=True))
@@ -268,29 +316,31 @@ def _report_in_service(settings, sources: Path | None, input_dir: Path | None, y
 def _summary(result: dict) -> None:
     from osaava.report import fmt, kind_of, texts
 
-    t = texts("fi")
+    lang = _lang()
+    t = texts(lang)
+    c = t["cli"]
     org = result["organisation"]
-    table = Table(title=f"Koulutusohjeen toteutuminen {result['year']}", show_lines=False)
-    table.add_column("Tunnusluku")
-    table.add_column("Arvo", justify="right")
+    table = Table(title=t["title"].format(year=result["year"]), show_lines=False)
+    table.add_column(t["columns"]["figure"])
+    table.add_column(t["columns"]["value"], justify="right")
     for key in ("persons_employed", "htv", "training_days", "training_days_per_htv",
                 "direct_cost_eur", "total_cost_eur", "budget_use_pct", "share_trained_pct",
                 "discussion_coverage_pct", "supervisor_compliance_pct", "application_compliance_pct"):
-        table.add_row(t["figures"][key], fmt(org[key], "fi", kind_of(key)))
+        table.add_row(t["figures"][key], fmt(org[key], lang, kind_of(key)))
     console.print(table)
     b = result["batch"]
-    console.print(f"Rows read {b['rows_read']} = loaded {b['rows_loaded']} + quarantined "
-                  f"{b['rows_quarantined']}", markup=False, highlight=False)
+    console.print(c["rows_line"].format(read=b["rows_read"], loaded=b["rows_loaded"],
+                                        quarantined=b["rows_quarantined"]), markup=False,
+                  highlight=False)
     for name, path in result["paths"].items():
         if not name.startswith("chart_"):
-            who = "public" if Path(path).parent.name == "public" else "HR-internal"
+            who = c["public"] if Path(path).parent.name == "public" else c["internal"]
             console.print(f"{name:14} {path}  ({who})", markup=False, highlight=False, soft_wrap=True)
 
 
 def _one_of(sources: Path | None, input_dir: Path | None) -> None:
     if (sources is None) == (input_dir is None):
-        raise typer.BadParameter("give either --sources FILE (the HR systems) or --input DIR (an "
-                                 "export folder)")
+        raise typer.BadParameter(_t()["either"])
 
 
 @app.command()
@@ -308,11 +358,15 @@ def collect(
         batch = _collect(settings, sources, input, out)
     if out is not None:
         for p in _copy_quality(batch, out):
-            console.print(f"data-quality report (HR-internal): {p}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"Batch {batch['batch_id']}: {batch['status']}"
-                  + (" (new)" if batch["new"] else " (already stored: nothing changed)")
-                  + f". Rows read {batch['rows_read']} = loaded {batch['rows_loaded']} + quarantined "
-                  f"{batch['rows_quarantined']}", highlight=False, soft_wrap=True)
+            console.print(_t()["dq_report_internal"].format(path=p), markup=False, highlight=False,
+                          soft_wrap=True)
+    t = _t()
+    console.print(t["batch"].format(id=batch["batch_id"],
+                                    status=t["statuses"].get(batch["status"], batch["status"]))
+                  + (t["batch_new"] if batch["new"] else t["batch_unchanged"])
+                  + ". " + t["rows_line"].format(read=batch["rows_read"], loaded=batch["rows_loaded"],
+                                                 quarantined=batch["rows_quarantined"]),
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -345,9 +399,10 @@ def demo(
 
     year = dt.date.today().year - 1
     export = Path("var/demo-export")
-    with console.status(f"Generating a synthetic municipality of {persons} persons…"):
+    with console.status(_t()["generating_municipality"].format(persons=persons)):
         write_export(generate(persons, (year - 1, year), seed), export, encoding="cp1252")
-    console.print(f"synthetic export: {export}", markup=False, highlight=False, soft_wrap=True)
+    console.print(_t()["synthetic_export"].format(path=export), markup=False, highlight=False,
+                  soft_wrap=True)
     if systems:
         result = _demo_systems(export, year, out)
     else:
@@ -379,18 +434,18 @@ def _demo_systems(export: Path, year: int, out: Path) -> dict:
         if lrs.available:
             mask = sy.elearning_rows(frames["trainings"])
             moved = frames["trainings"][mask]
-            with console.status("Starting the learning record store…"):
+            with console.status(_t()["lrs_start"]):
                 stack.enter_context(lrs)
                 lrs.post(sy.statements(moved))
         else:
-            console.print("(no test LRS in .venv-lrs: e-learning stays in the export; make test-tools "
-                          "installs it)", markup=False, highlight=False)
+            console.print(_t()["no_lrs"], markup=False, highlight=False)
         sy.write_files(export, folder / "export", None if moved is None else moved["_row"].tolist())
         cfg = folder / "sources.yaml"
         cfg.write_text(yaml.safe_dump(sy.sources_config(api, db_url, lrs if moved is not None else None,
                                                         moved), allow_unicode=True, sort_keys=False),
                        encoding="utf-8")
-        console.print(f"sources file: {cfg}", markup=False, highlight=False, soft_wrap=True)
+        console.print(_t()["sources_file"].format(path=cfg), markup=False, highlight=False,
+                      soft_wrap=True)
         with _service(settings):
             from prefect.blocks.system import Secret
 
@@ -457,9 +512,13 @@ def main() -> None:
         log = current().var_dir / "osaava-error.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(mask_hetu(traceback.format_exc()), encoding="utf-8")
-        err.print(f"[bold red]osaava: internal error[/] ({type(e).__name__}: {escape(mask_hetu(str(e))[:300])}). "
-                  f"This is a fault of osaava, not of the data; the details are in {escape(str(log))}. "
-                  "Please send that file to IT.", highlight=False, soft_wrap=True)
+        error = f"{type(e).__name__}: {mask_hetu(str(e))[:300]}"
+        try:
+            text = _t()["internal_error"].format(error=error, log=log)
+        except Exception:  # the texts themselves may be what failed
+            text = (f"internal error ({error}). This is a fault of osaava, not of the data; the "
+                    f"details are in {log}. Please send that file to IT.")
+        err.print(f"[bold red]osaava:[/] {escape(text)}", highlight=False, soft_wrap=True)
         sys.exit(3)
 
 

@@ -47,6 +47,11 @@ class LevelName(_Model):
     en: str
 
 
+class GuidelineName(_Model):
+    fi: str
+    sv: str
+
+
 class SupervisorRequirement(_Model):
     level: int = Field(ge=1, le=4)
     within_months: int = Field(ge=0)
@@ -66,6 +71,7 @@ class AgeBand(_Model):
 
 class Guideline(_Model):
     id: str
+    name: GuidelineName | None = None  # the guideline's name in words (the id is technical)
     version: str
     approved_by: str
     approved_on: dt.date

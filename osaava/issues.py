@@ -71,20 +71,53 @@ class Issue:
     rows: list[int] = field(default_factory=list)
     count: int = 1
     examples: list[str] = field(default_factory=list)
+    # the values the Finnish and Swedish texts name (numbers, headers, allowed values), and
+    # ``text``: which text of the code, when a code has several (``osaava/locale`` issue_texts)
+    params: dict = field(default_factory=dict)
 
-    def line(self, max_rows: int = 5) -> str:
-        """One readable line: file, row, column, what is wrong, what to do."""
+    def texts(self, lang: str | None = None) -> tuple[str, str]:
+        """(what is wrong, what to do) in ``lang`` ("fi", "sv"); the English texts for
+        ``lang=None`` or a text that has no translation (or lacks a value it needs)."""
+        if lang is None:
+            return self.message, self.advice
+        from osaava.report.i18n import texts as locale_texts
+
+        catalog = locale_texts(lang)["issue_texts"]["codes"]
+        entry = catalog.get(str(self.params.get("text") or self.code))
+        if not entry:
+            return self.message, self.advice
+        values = {"file": self.file, "column": self.column or "", "count": self.count,
+                  **{k: v for k, v in self.params.items() if k != "text"}}
+        try:
+            return (entry["message"].format(**values).strip(),
+                    entry.get("advice", "").format(**values).strip())
+        except (KeyError, IndexError):
+            return self.message, self.advice
+
+    def line(self, max_rows: int = 5, lang: str | None = None) -> str:
+        """One readable line: file, row, column, what is wrong, what to do; in English, or in
+        Finnish or Swedish with ``lang``."""
+        if lang is None:
+            w = {"row": "row", "rows": "rows", "column": "column", "more": "(+{n} more)",
+                 "examples": "e.g."}
+        else:
+            from osaava.report.i18n import texts as locale_texts
+
+            w = locale_texts(lang)["issue_texts"]["where"]
+        message, advice = self.texts(lang)
         where = [self.file]
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:max_rows])
-            more = f" (+{self.count - min(len(self.rows), max_rows)} more)" if self.count > max_rows else ""
-            where.append(("row " if len(self.rows) == 1 else "rows ") + shown + more)
+            more = (" " + w["more"].format(n=self.count - min(len(self.rows), max_rows))
+                    if self.count > max_rows else "")
+            where.append((w["row"] if len(self.rows) == 1 else w["rows"]) + " " + shown + more)
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(f"{w['column']} {self.column}")
         ex = ""
         if self.examples:
-            ex = " (e.g. " + ", ".join(repr(mask_hetu(e)) for e in self.examples[:3]) + ")"
-        return f"{', '.join(where)}: {self.message}{ex}. {self.advice}".strip()
+            ex = f" ({w['examples']} " + ", ".join(repr(mask_hetu(e)) for e in self.examples[:3]) + ")"
+        message = message.rstrip(".")
+        return mask_hetu(f"{', '.join(where)}: {message}{ex}. {advice}".strip())
 
     def to_dict(self) -> dict:
         d = asdict(self)

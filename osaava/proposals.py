@@ -54,8 +54,15 @@ def points(public: dict, lang: str) -> list[str]:
                    else f"Av utbildningsanslaget blev {left} € ({pct} %) oanvänt.")
     repay = ((public.get("findings_summary") or {}).get("repayment_case") or {}).get("total")
     if repay:
-        out.append(f"Avoimia takaisinmaksutapauksia: {repay}." if fi
-                   else f"Öppna återbetalningsfall: {repay}.")
+        # one repayment case is one participation (osaava.finding_codes): say so
+        n = fmt(repay, lang, "int")
+        one = repay == 1
+        out.append((f"Takaisinmaksutapauksia: {n} " + ("osallistuminen, jonka" if one else
+                                                      "osallistumista, joiden")
+                    + " sitoumusaika oli kesken, kun palvelussuhde päättyi.") if fi
+                   else (f"Återbetalningsfall: {n} " + ("deltagande" if one else "deltaganden")
+                         + " vars förbindelsetid inte hade gått ut när anställningsförhållandet "
+                         "upphörde."))
     return out
 
 

@@ -493,6 +493,44 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def _num(v: Any) -> str:
+    """A limit in Finnish number format: 100, 0,5."""
+    return f"{v:g}".replace(".", ",") if isinstance(v, (int, float)) else str(v)
+
+
+def _gx_params(entity: Entity, x: dict, texts: Mapping[str, str]) -> dict:
+    """The values the Finnish and Swedish texts of an expectation's issue name, from the
+    expectation itself (no change to the committed suites)."""
+    kw, meta, code = x["kwargs"], x["meta"], x["meta"]["check"]
+    h = {c.name: c.header for c in entity.columns}
+    p: dict[str, Any] = {}
+    if code == "missing_column":
+        p["headers"] = "; ".join(entity.headers)
+    elif code == "duplicate_key":
+        p["key"] = " + ".join(h[k] for k in (kw.get("column_list") or [kw.get("column")]))
+    elif code == "unknown_code":
+        p["values"] = ", ".join(kw.get("value_set") or [])
+    elif code == "unknown_competence_area":
+        p.update(texts)
+        p["text"] = "unknown_competence_area_need" if entity.name == "needs" else code
+    elif code in ("unmapped_wage_type", "unmapped_absence_code", "sector_without_budget"):
+        p.update(texts)
+    elif code == "out_of_range":
+        lo, hi = kw.get("min_value"), kw.get("max_value")
+        p.update({"min": _num(lo), "max": _num(hi)})
+        p["text"] = "out_of_range" if lo is not None and hi is not None else (
+            "out_of_range_min" if lo is not None else "out_of_range_max")
+    elif code == "implausible_date":
+        p.update({"earliest": f"1.1.{EARLIEST_PLAUSIBLE_DATE[:4]}", "years": FUTURE_YEARS})
+    elif code == "end_before_start":
+        p.update({"start": h[kw["column_B"]], "end": h[kw["column_A"]]})
+    elif code == "implausible_training_hours":
+        p["hours"] = TRAINING_HOURS_PER_DAY
+    elif code == "implausible_birth_year":
+        p.update({"lo": WORKING_AGE[0], "hi": WORKING_AGE[1]})
+    return p
+
+
 def _issue_from_result(entity: Entity, df: pd.DataFrame, x: dict, result: Any,
                        texts: Mapping[str, str]) -> Issue:
     meta = x["meta"]
@@ -505,21 +543,22 @@ def _issue_from_result(entity: Entity, df: pd.DataFrame, x: dict, result: Any,
     if raised:
         return Issue("critical", "validation_error", file,
                      f"the check '{code}' could not be run", "Report this to IT with the run id.",
-                     column=_headers(entity, _expectation_columns(x)))
+                     column=_headers(entity, _expectation_columns(x)), params={"check": code})
     res = result.result or {}
+    params = _gx_params(entity, x, texts)
     if x["type"] == "expect_table_columns_to_match_set":
         missing = (res.get("details") or {}).get("mismatched", {}).get("missing") or []
         return Issue(severity, code, file, message, advice, column=_headers(entity, missing),
-                     rows=[1], count=len(missing) or 1)
+                     rows=[1], count=len(missing) or 1, params=params)
     if x["type"] == "expect_table_row_count_to_be_between":
-        return Issue(severity, code, file, message, advice, count=0)
+        return Issue(severity, code, file, message, advice, count=0, params=params)
     columns = _expectation_columns(x)
     rows = [int(r) for r in (res.get("partial_unexpected_index_list") or [])][:MAX_ROWS_LISTED]
     count = int(res.get("unexpected_count") or len(rows) or 1)
     order = [c.name for c in entity.columns]
     shown = sorted((c for c in columns if c in order), key=order.index)
     return Issue(severity, code, file, message, advice, column=_headers(entity, shown), rows=rows,
-                 count=count, examples=_examples(df, shown, rows))
+                 count=count, examples=_examples(df, shown, rows), params=params)
 
 
 def _run_suite(entity: Entity, df: pd.DataFrame, suite: dict, params: Mapping[str, Any],
@@ -571,7 +610,8 @@ _REF_CHECKS: dict[tuple[str, ...], tuple[str, str]] = {
 
 
 def _mask_issue(entity: Entity, df: pd.DataFrame, mask: pd.Series | np.ndarray, severity: str,
-                code: str, columns: Sequence[str], message: str, advice: str) -> Issue | None:
+                code: str, columns: Sequence[str], message: str, advice: str,
+                params: dict | None = None) -> Issue | None:
     mask = np.asarray(mask, dtype=bool)
     n = int(mask.sum())
     if not n:
@@ -579,7 +619,7 @@ def _mask_issue(entity: Entity, df: pd.DataFrame, mask: pd.Series | np.ndarray, 
     rows = [int(r) for r in df[ROW].to_numpy()[mask][:MAX_ROWS_LISTED]]
     return Issue(severity, code, _file(entity, df), message, advice,  # type: ignore[arg-type]
                  column=_headers(entity, columns), rows=rows, count=n,
-                 examples=_examples(df, columns, rows))
+                 examples=_examples(df, columns, rows), params=params or {})
 
 
 def _key_in(keys: pd.DataFrame, target: pd.DataFrame) -> np.ndarray:
@@ -617,6 +657,7 @@ def reference_issues(frames: Mapping[str, pd.DataFrame]) -> list[Issue]:
                 entity, df, missing, "critical", code, cols, message.format(target=target_file),
                 f"Add the missing row to {target_file} or correct "
                 + " + ".join(entity.column(c).header for c in cols) + " and export again.",
+                {"target": target_file, "key": " + ".join(entity.column(c).header for c in cols)},
             )
             if issue:
                 issues.append(issue)
@@ -668,6 +709,7 @@ def need_person_issues(frames: Mapping[str, pd.DataFrame]) -> list[Issue]:
         f"the need's Henkilönumero differs from the person of its goal discussion in "
         f"{_file(ENTITIES['discussions'], disc)}",
         "Correct Henkilönumero or Keskustelutunnus of the need.",
+        {"target": _file(ENTITIES["discussions"], disc)},
     )
     return [issue] if issue else []
 

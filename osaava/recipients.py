@@ -98,3 +98,14 @@ def load_recipients(path: Path | str | None = None) -> Recipients:
 
         path = current().recipients
     return _validate(Recipients, Path(path) if path else default_config_dir() / "recipients.yaml")
+
+
+def hr_language(recipients: Recipients | None = None, default: str = "fi") -> str:
+    """The language of HR's own files (findings list, data-quality report, the command's
+    output): the first HR recipient's language in the recipients file; ``default`` (Finnish)
+    when there is no file or no HR recipient."""
+    try:
+        people = (recipients or load_recipients()).groups.get("hr") or ()
+    except (ConfigError, OSError, ValueError):
+        return default
+    return people[0].language if people else default

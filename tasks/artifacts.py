@@ -49,8 +49,19 @@ def batch_markdown(batch: dict) -> str:
         lines.append(f"- **{sev}** {i['file']}"
                      + (f", rivit / rader {rows}" if rows else "")
                      + (f", sarake / kolumn {i['column']}" if i["column"] else "")
-                     + f": {i['message']} ({i['count']})")
+                     + f": {_issue_message(i)} ({i['count']})")
     return "\n".join(lines)
+
+
+def _issue_message(i: dict) -> str:
+    """What is wrong, in Finnish and Swedish (the English text when the issue has none)."""
+    from osaava.issues import Issue
+
+    issue = Issue(i["severity"], i.get("code", ""), i.get("file", ""), i.get("message", ""),
+                  i.get("advice", ""), column=i.get("column"), count=i.get("count", 1),
+                  params=dict(i.get("params") or {}))
+    fi, sv = issue.texts("fi")[0], issue.texts("sv")[0]
+    return mask_hetu(fi if fi == sv else f"{fi} / {sv}")
 
 
 def follow_up_markdown(summary: dict) -> str:

@@ -16,9 +16,7 @@ public document exactly as published, with the list of hidden cells, for HR to c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +26,8 @@ from prefect.cache_policies import NO_CACHE
 from osaava.disclosure import disclose, findings_persons
 from osaava.report import (ReportContext, chart_file, dumps, render_charts, render_mail_html,
                            render_pdf, render_summary_html, render_xlsx)
+from osaava.recipients import hr_language
+from osaava.report.hr_findings import findings_csv as hr_findings_csv
 from tasks.figures import YearFigures
 
 LANGS = ("fi", "sv")
@@ -36,28 +36,19 @@ INTERNAL_DIR = "hr-internal"  # never leaves HR
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-def findings_csv(yf: YearFigures) -> str:
-    """HR-internal list of findings with employee numbers; says so on its first line."""
-    buf = io.StringIO()
-    buf.write("# VAIN HENKILÖSTÖHALLINNON KÄYTTÖÖN / ENDAST FÖR PERSONALFÖRVALTNINGENS BRUK / "
-              "HR-internal\n")
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    d = yf.figures.findings_detail
-    cols = ["code", "severity", "sector", "person_id", "employment_no", "participation_id",
-            "reason", "amount_eur"]
-    w.writerow(cols)
-    for row in d[cols].itertuples(index=False):
-        vals = ["" if v is None or (isinstance(v, float) and v != v) or str(v) == "<NA>" else v
-                for v in row]
-        vals[-1] = f"{float(vals[-1]):.2f}".replace(".", ",") if vals[-1] != "" else ""
-        w.writerow(vals)
-    return buf.getvalue()
+def findings_csv(yf: YearFigures, lang: str = "fi") -> str:
+    """HR-internal list of findings with employee numbers, in HR's language; says so on its
+    first line."""
+    return hr_findings_csv(yf.figures.findings_detail, lang,
+                           (yf.document or {}).get("sector_names"))
 
 
 def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
-                  made_on: dt.date | None = None) -> dict[str, str]:
+                  made_on: dt.date | None = None, hr_lang: str | None = None) -> dict[str, str]:
     """Write every report file; returns name → path. ``made_on`` (default: today in Helsinki)
-    is the only date in the public files, so the same figures and date give the same bytes."""
+    is the only date in the public files, so the same figures and date give the same bytes.
+    ``hr_lang`` is the language of the HR-internal findings list (default: the HR recipient's
+    language in the recipients file, else Finnish)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     public_dir, internal_dir = folder / PUBLIC_DIR, folder / INTERNAL_DIR
@@ -75,7 +66,8 @@ def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
         paths[name] = str(p)
 
     put("figures", "figures.json", dumps(yf.document), where=internal_dir)
-    put("findings", "findings-hr-internal.csv", findings_csv(yf), encoding="utf-8-sig",
+    put("findings", "findings-hr-internal.csv", findings_csv(yf, hr_lang or hr_language()),
+        encoding="utf-8-sig",
         where=internal_dir)
     exp = yf.exposure or {"findings": findings_persons(yf.figures)}
     public = disclose(yf.document, yf.guideline.suppression_min_persons, exp)

@@ -152,7 +152,7 @@ def test_mails_arrive_in_each_recipients_language(report, db, recipients, smtp):
         assert msg["From"].addresses[0].addr_spec == "henkilosto@kauniainen.example"
         assert msg["Subject"] == {
             "fi": "Koulutusohjeen toteutuminen 2024 – raportti henkilöstöjaostolle",
-            "sv": "Utbildningsanvisningens förverkligande 2024 – rapport till personalsektionen",
+            "sv": "Hur utbildningsanvisningen genomfördes 2024 – rapport till personalsektionen",
         }[lang]
         html = msg.get_body(("html",)).get_content()
         # every chart is a CID image of the message, no file reference is left
@@ -170,12 +170,12 @@ def test_mails_arrive_in_each_recipients_language(report, db, recipients, smtp):
             assert "Koulutusohjeen toteutuminen 2024" in html and "Liite" in text
             assert "Koulutusohjeen toteutuminen 2024" in text and "Bilaga" not in text
         else:
-            assert "Utbildningsanvisningens förverkligande 2024" in html and "Bilaga" in text
-            assert "Utbildningsanvisningens förverkligande 2024" in text and "Liite" not in text
+            assert "Hur utbildningsanvisningen genomfördes 2024" in html and "Bilaga" in text
+            assert "Hur utbildningsanvisningen genomfördes 2024" in text and "Liite" not in text
         wb = openpyxl.load_workbook(io.BytesIO(files[xlsx_name]))
         first = wb.worksheets[0]
         assert first["A2"].value == ("Koulutusohjeen toteutuminen 2024" if lang == "fi"
-                                     else "Utbildningsanvisningens förverkligande 2024")
+                                     else "Hur utbildningsanvisningen genomfördes 2024")
         assert msg.get_body(("plain",)).get_content().startswith(first["A2"].value)
     rows = ledger(warehouse.engine_for(db), report_id(report[1]))
     assert sorted(r["recipient"] for r in rows) == sorted(COMMITTEE)

@@ -146,7 +146,8 @@ def test_the_batch_artifact_speaks_finnish_and_swedish():
     md = batch_markdown({"batch_id": 3, "status": "refused", "rows_read": 10, "rows_loaded": 0,
                          "rows_quarantined": 10,
                          "issues": [{"severity": "critical", "file": "henkilosto.csv", "rows": [2, 5],
-                                     "column": "Alkupvm", "message": "not a date", "count": 2}],
+                                     "column": "Alkupvm", "message": "not a valid date",
+                                     "code": "not_date", "count": 2}],
                          "sources": [{"name": "export", "kind": "files", "rows": {"employments": 10},
                                       "pages": 7, "watermark": None, "changed": True}]})
     assert md.startswith("# Erä / Parti 3: hylätty / avvisat")
@@ -154,3 +155,4 @@ def test_the_batch_artifact_speaks_finnish_and_swedish():
     assert "Kriittisiä virheitä: 1, varoituksia: 0. / Kritiska fel: 1, varningar: 0." in md
     assert "| export | files | 10 | 7 | – | kyllä / ja |" in md
     assert "- **kriittinen / kritisk** henkilosto.csv, rivit / rader 2, 5, sarake / kolumn Alkupvm" in md
+    assert ": arvo ei ole kelvollinen päivämäärä / värdet är inte ett giltigt datum (2)" in md

@@ -96,13 +96,14 @@ def test_collect_of_an_unchanged_export_reads_nothing_and_makes_no_batch(tmp_pat
     src = small_city.write(tmp_path / "in")
     first = run("collect", "--input", str(src))
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "(new)" in first.stdout
+    assert "(uusi)" in first.stdout  # the HR recipient of the example file reads Finnish
     landing = tmp_path / "var" / "landing"
     landed = sorted((p, p.stat().st_mtime_ns) for p in landing.rglob("*") if p.is_file())
     again = run("collect", "--input", str(src))
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "(already stored: nothing changed)" in again.stdout
-    assert "Batch 1:" in again.stdout and "yes" not in again.stdout.split("changed", 1)[1]
+    assert "(jo tallennettu: ei muutoksia)" in again.stdout
+    assert "Erä 1: ladattu" in again.stdout
+    assert "kyllä" not in again.stdout.split("muuttunut", 1)[1]
     assert sorted((p, p.stat().st_mtime_ns) for p in landing.rglob("*") if p.is_file()) == landed
 
 
@@ -114,7 +115,10 @@ def test_refused_batch_makes_no_report(tmp_path, run):
     out = tmp_path / "out"
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(out))
     assert res.returncode == 1
-    assert "henkilosto.csv" in (res.stdout + res.stderr) and "row 2" in (res.stdout + res.stderr) and "Alkupvm" in (res.stdout + res.stderr)
+    shown = res.stdout + res.stderr
+    assert "henkilosto.csv, rivi 2, sarake Alkupvm: arvo ei ole kelvollinen päivämäärä" in shown, shown
+    assert "Kirjoita päivämäärät muodossa p.k.vvvv" in shown
+    assert "tarkistus hylkäsi erän" in shown
     assert "Traceback" not in (res.stdout + res.stderr)
     assert not (out / "hr-internal" / "figures.json").exists() and not (out / "public").exists()
 
@@ -169,7 +173,7 @@ def test_henkilotunnus_is_never_stored_logged_or_shown(tmp_path, run, plant):
     res = run("report", "--input", str(src), "--year", "2024", "--out", str(out))
     shown = res.stdout + res.stderr
     assert res.returncode == 1, shown
-    assert "henkilötunnus" in shown and "Traceback" not in shown
+    assert "henkilötunnuksen muotoinen arvo" in shown and "Traceback" not in shown
     for text in expected:
         assert text in shown, text
     planted = [v.encode() for v in (hetu, wrong, hetu.lower(), wrong.lower())]
@@ -241,5 +245,5 @@ def test_two_commands_at_once_each_start_their_temporary_server(tmp_path):
              for _ in range(2)]
     outs = [p.communicate(timeout=600)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    assert sorted("(new)" in o for o in outs) == [False, True], outs
+    assert sorted("(uusi)" in o for o in outs) == [False, True], outs
     assert (tmp_path / "var" / "prefect").is_dir() and (tmp_path / "var" / "osaava.db").is_file()

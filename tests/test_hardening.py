@@ -360,3 +360,39 @@ def test_unauthenticated_request_to_protected_prefect_server_is_refused(tmp_path
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def test_command_output_in_finnish_and_swedish(tmp_path, monkeypatch):
+    """The command speaks HR's language (issue 14): --lang, else OSAAVA_LANG, else the HR
+    recipient's language; a bad input's line names file, row and column in that language."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    folder = write_valid(tmp_path / "x")
+    p = folder / "henkilosto.csv"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(";")
+    cells[2] = "31.2.2024"  # Alkupvm of the first row: no such date
+    lines[1] = ";".join(cells)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.delenv("OSAAVA_LANG", raising=False)
+    expect = {
+        "fi": ("henkilosto.csv, rivi 2, sarake Alkupvm: arvo ei ole kelvollinen päivämäärä",
+               "Kirjoita päivämäärät muodossa p.k.vvvv", "kriittinen", "HYLÄTTY"),
+        "sv": ("henkilosto.csv, rad 2, kolumn Alkupvm: värdet är inte ett giltigt datum",
+               "Skriv datum i formen d.m.åååå", "kritiskt", "AVVISAT"),
+    }
+    for lang, words in expect.items():
+        res = CliRunner().invoke(app, ["--lang", lang, "validate", "--input", str(folder)],
+                                 env={"COLUMNS": "300"})
+        assert res.exit_code == 1, res.output
+        out = " ".join(res.output.split())
+        for w in words:
+            assert w in out, (lang, w, out)
+        assert "row 2" not in out and "critical" not in out
+    monkeypatch.setenv("OSAAVA_LANG", "sv")
+    res = CliRunner().invoke(app, ["validate", "--input", str(folder)], env={"COLUMNS": "300"})
+    assert "AVVISAT" in res.output
+    res = CliRunner().invoke(app, ["--lang", "en", "validate", "--input", str(folder)])
+    assert res.exit_code == 2

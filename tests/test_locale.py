@@ -54,3 +54,23 @@ def test_words_the_issue_found_wrong_are_gone():
         assert bad not in sv, bad
     for bad in ("tuntihinta", "keskitaso"):
         assert bad not in fi, bad
+
+
+def test_no_stilted_title_no_technical_ids_in_report_texts():
+    """Issue 14: the Swedish title is plain Swedish, the guideline is named in words (its id
+    never stands in a text), and words found wrong in review stay gone."""
+    sv = yaml.safe_load((LOCALE / "sv.yaml").read_text(encoding="utf-8"))
+    fi = yaml.safe_load((LOCALE / "fi.yaml").read_text(encoding="utf-8"))
+    assert sv["title"] == "Hur utbildningsanvisningen genomfördes {year}"
+    assert "förverkligande" not in sv["mail"]["subject"]
+    for lang, t in (("fi", fi), ("sv", sv)):
+        flat = dict(_flat(t))
+        assert not [k for k, v in flat.items() if "{guideline_id}" in str(v)
+                    or "kauniainen-koulutusohje" in str(v)], lang
+        assert "{id}" not in t["method_text"]["guideline"] and "{guideline}" in t["subtitle"]
+    svt = (LOCALE / "sv.yaml").read_text(encoding="utf-8")
+    for bad in ("timpriset", "Frånvaron", "Lönedata", "Ytterligare information ger"):
+        assert bad not in svt, bad
+    # the glossary's words where the texts name their terms
+    assert sv["findings_heading"] == "Iakttagelser" and fi["findings_heading"] == "Havainnot"
+    assert sv["dq_report"]["title"] == "Datakvalitetsrapport"

@@ -311,3 +311,81 @@ def test_validate_command_writes_report_and_no_data_docs(tmp_path):
     assert not (out / "gx-data-docs").exists()
     assert sorted(p.name for p in out.iterdir()) == ["data-quality.html", "data-quality.json"]
     assert (out / "data-quality.html").read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE")
+
+
+# ---------------------------------------------------------------------------------------------
+# The messages in Finnish and Swedish (issue 14, item 7)
+
+WHERE = {"fi": ("rivi", "rivit", "sarake"), "sv": ("rad", "rader", "kolumn")}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+@pytest.mark.parametrize("case", [c for c in CASES if c.outcome != LOADED], ids=lambda c: c.name)
+def test_case_message_in_finnish_and_swedish(case: Case, run, lang):
+    """Every bad-input case's issue, said in Finnish and in Swedish: a translated text (not the
+    English one), still naming the file, the row and the column, and what to do; the structured
+    fields stay as they are."""
+    _read, issues, _html, _data = run(case)
+    row_word, rows_word, col_word = WHERE[lang]
+    for issue in issues:
+        message, advice = issue.texts(lang)
+        assert (message, advice) != (issue.message, issue.advice), (lang, issue.code, issue.params)
+        assert message and advice and "{" not in message + advice, (issue.code, message, advice)
+    issue = next(i for i in issues if i.code == case.code and (case.row is None or case.row in i.rows))
+    line = issue.line(max_rows=20, lang=lang)
+    assert line.startswith(case.file + ",") or line.startswith(case.file + ":")
+    assert issue.texts(lang)[0].rstrip(".") in line and issue.texts(lang)[1] in line
+    if case.row is not None:
+        assert re.search(rf"\b(?:{row_word}|{rows_word}) (?:[\d, ]*\b)?{case.row}\b", line), line
+    if case.column is not None:
+        assert f"{col_word} {case.column}" in line
+    assert HETU not in line and not has_hetu(line)
+
+
+def test_one_case_word_for_word():
+    """A hand-checked message: an end date before the start date in the trainings file."""
+    from osaava.issues import Issue
+
+    i = Issue("critical", "end_before_start", "koulutukset.csv", "Loppupvm is before Alkupvm",
+              "Correct the dates", column="Alkupvm; Loppupvm", rows=[5], count=1,
+              params={"start": "Alkupvm", "end": "Loppupvm"})
+    assert i.line(lang="fi") == (
+        "koulutukset.csv, rivi 5, sarake Alkupvm; Loppupvm: Loppupvm on ennen päivää Alkupvm. "
+        "Korjaa päivämäärät: jakso sisältää molemmat päivät, joten Loppupvm on oltava sama tai "
+        "myöhempi kuin Alkupvm.")
+    assert i.line(lang="sv") == (
+        "koulutukset.csv, rad 5, kolumn Alkupvm; Loppupvm: Loppupvm är före Alkupvm. "
+        "Rätta datumen: perioden omfattar båda dagarna, så Loppupvm måste vara samma dag som "
+        "eller senare än Alkupvm.")
+    assert i.line().startswith("koulutukset.csv, row 5, column Alkupvm; Loppupvm: Loppupvm is before")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_report_in_the_hr_users_language(lang, run, tmp_path, monkeypatch):
+    """The data-quality report in the language of the recipients file's HR recipient."""
+    from osaava import recipients as rec
+    from osaava.dq_report import NOTICES, write_quality_report
+
+    people = rec.Recipients.model_validate({
+        "sender": "osaava@kauniainen.fi",
+        "groups": {"hr": [{"address": "hr@kauniainen.fi", "language": lang}]}})
+    monkeypatch.setattr(rec, "load_recipients", lambda path=None: people)
+    case = next(c for c in CASES if c.name == "end_before_start")
+    read, issues, _html, _data = run(case)
+    paths = write_quality_report(read, issues, tmp_path)
+    html = open(paths["data_quality"], encoding="utf-8").read()
+    data = json.loads(open(paths["data_quality_json"], encoding="utf-8").read())
+    first = html.splitlines()[0]
+    assert NOTICES[lang] in first and f'lang="{lang}"' in first
+    assert data["notice"] == NOTICES[lang] and data["lang"] == lang
+    assert data["status"] == "refused"  # the machine value stays
+    words = {"fi": ("Tietojen laadun raportti", "Tila: hylätty", "Mitä tehdä", "Rivien täsmäytys"),
+             "sv": ("Datakvalitetsrapport", "Status: avvisat", "Vad ska göras", "Avstämning av rader")}
+    for w in words[lang]:
+        assert w in html, w
+    for i, d in zip(sorted(issues, key=lambda i: (i.severity != "critical", i.file,
+                                                   i.rows[0] if i.rows else 0)), data["issues"]):
+        assert d["message"] == i.texts(lang)[0] and d["message"] in html
+        assert (d["file"], d["code"], d["column"]) == (i.file, i.code, i.column)
+    for english in ("What to do", "Row reconciliation", "critical issue(s)"):
+        assert english not in html

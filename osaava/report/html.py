@@ -18,9 +18,16 @@ from markupsafe import Markup
 from osaava.disclosure import kind_of
 from osaava.guideline import Guideline
 from osaava.report.i18n import (HIDDEN_MARK, ReportContext, column, fmt, fmt_cell, fmt_date,
-                                fmt_number, label, pkg_dir, report_title, texts)
+                                fmt_number, guideline_name, label, pkg_dir, report_title, texts)
 from osaava.report.summary import largest_changes
-from osaava.report.tables import equity_gap_comparison, target_change, tables
+from osaava.report.tables import FINDING_TABLES, equity_gap_comparison, target_change, tables
+
+
+def finding_sections(all_tables: dict) -> list[dict]:
+    """The findings section's two parts, guideline breaches first, then data-quality items:
+    {"category", "table"} for each category that has findings."""
+    return [{"category": cat, "table": all_tables[ids[0]]} for cat, ids in FINDING_TABLES.items()
+            if ids[0] in all_tables and all_tables[ids[0]].rows]
 
 
 def target_sentences(doc: dict, lang: str) -> list[dict]:
@@ -192,7 +199,8 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         gap_lines=gap_lines,
         charts={c.name: c for c in charts},
         image_src=image_src,
-        cell=lambda c: fmt_cell(c, lang),
+        cell=lambda c: fmt_cell(c, lang, ctx),
+        finding_sections=finding_sections(all_tables),
         label=lambda spec: label(spec, lang, public, ctx),
         column=lambda key: column(key, lang, public),
         hidden_mark=HIDDEN_MARK,
@@ -202,7 +210,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         guideline=g,
         made_iso=ctx.made_on.isoformat(),
         guideline_text=t["method_text"]["guideline"].format(
-            id=g.id, version=g.version, approved_by=t["approved_by"].get(g.approved_by, g.approved_by),
+            guideline=guideline_name(g, lang), approved_by=t["approved_by"].get(g.approved_by, g.approved_by),
             approved_on=fmt_date(g.approved_on, lang)),
         definitions=[d.format(day_hours=fmt_number(g.training_day_hours, lang),
                               side_cost=fmt_number(g.side_cost_pct, lang), **params)

@@ -71,8 +71,12 @@ def fmt_date(day: dt.date, lang: str) -> str:
     return format_date(day, format="d.M.y", locale=LOCALES[lang])
 
 
-def fmt_cell(c: Cell, lang: str) -> str:
+def fmt_cell(c: Cell, lang: str, ctx: "ReportContext | None" = None) -> str:
     t = texts(lang)
+    if c.kind == "unit":
+        return finding_unit(c.value, lang)
+    if c.kind == "finding_text":
+        return finding_text(c.value, lang, ctx.guideline if ctx else None)
     if c.hidden:
         return HIDDEN_MARK
     if c.kind == "target":  # (comparison, target): "≥ 2,0"
@@ -92,6 +96,39 @@ def fmt_cell(c: Cell, lang: str) -> str:
             return ""
         return t["comparisons"].get(str(c.value), str(c.value))
     return fmt(c.value, lang, c.kind)
+
+
+def finding_unit(code: str, lang: str) -> str:
+    """What one count of a finding is, in words ("osallistumiset", "personer", …)."""
+    from osaava.finding_codes import FINDING_CODES
+
+    t = texts(lang)
+    unit = FINDING_CODES.get(code, ("", "participations"))[1]
+    return t["finding_units"][unit]
+
+
+def finding_text(code: str, lang: str, guideline: Guideline | None = None) -> str:
+    """One sentence on what a finding means and what the guideline expects, with the
+    guideline's own values (the example values without a guideline)."""
+    from osaava.finding_codes import text_params
+
+    t = texts(lang)
+    text = t["finding_texts"].get(code, "")
+    if guideline is None:
+        from osaava.guideline import latest_guideline
+
+        guideline = latest_guideline()
+    p = {k: fmt_number(v, lang) for k, v in text_params(guideline).items()}
+    return text.format(**p)
+
+
+def guideline_name(g: Guideline, lang: str) -> str:
+    """The guideline in words: its name (from its file, else the city's training guideline) and
+    version, never its technical id: "Kauniaisten kaupungin koulutusohje, versio 2024.1"."""
+    t = texts(lang)
+    name = getattr(g, "name", None)
+    name = (name.model_dump().get(lang) if name is not None else None) or t["guideline_name"]
+    return t["guideline_in_words"].format(name=name, version=g.version)
 
 
 @dataclass(frozen=True)
@@ -151,7 +188,8 @@ def label(spec: tuple, lang: str, doc: dict, ctx: ReportContext | None = None) -
     if kind == "dimension":
         return t["dimensions"][spec[1]]
     if kind == "entity":
-        return f"{t['entities'].get(spec[1], spec[1])} ({spec[2]})" if spec[2] else spec[1]
+        name = t["entities"].get(spec[1], spec[1])
+        return f"{name} ({spec[2]})" if spec[2] else name
     raise ValueError(f"unknown label {spec!r}")
 
 

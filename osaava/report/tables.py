@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from osaava.disclosure import RESIDUAL, kind_of, rounded, working_time_parts
 from osaava.figures import DIMENSIONS
+from osaava.finding_codes import CATEGORIES, codes_of
 
 LEVELS = range(5)
 # Groups in their natural order (the guideline's age bands, then the export's code lists).
@@ -43,6 +44,7 @@ WORKING_TIME_PARTS = ("ordered", "paid_leave", "unpaid")
 class Cell:
     value: object  # a number, a text key (kind "met"/"severity") or None (no value: "–")
     kind: str  # int | num (2 decimals at most) | num1 (1 decimal) | eur | pct | met | severity | text
+    #            | unit, finding_text (value: a finding code; its unit's or its sentence's words)
     hidden: bool = False  # suppressed (DOMAIN §6): shown as ".."
     met: bool | None = None  # a target's value: met / not met (shown as ✔ / ✘ next to it)
     signed: bool = False  # a change: shown with its sign (+1,8 / −0,9)
@@ -279,23 +281,39 @@ def equity_gaps_table(doc: dict) -> Table:
                  rows, web=False)
 
 
-def findings_table(doc: dict) -> Table:
+def _finding_codes(doc: dict, cat: str) -> list[str]:
+    return codes_of(cat, doc.get("findings_summary", {}))
+
+
+FINDING_TABLES = {"breach": ("findings", "findings_by_sector"),
+                  "data_quality": ("findings_data", "findings_data_by_sector")}
+
+
+def findings_table(doc: dict, cat: str = "breach") -> Table:
+    """The findings of one category (guideline breaches or data-quality items): the count, what
+    one count is (participations, persons, employments), the severity and one sentence on what
+    the finding means and what the guideline expects."""
     rows = []
-    for code, f in doc.get("findings_summary", {}).items():
-        rows.append(Row(("finding", code), [Cell(f["severity"], "severity"),
-                                            cell(doc, f"findings_summary/{code}/total", "int")]))
-    return Table("findings", ("finding", "severity", "count"), rows)
+    summary = doc.get("findings_summary", {})
+    for code in _finding_codes(doc, cat):
+        rows.append(Row(("finding", code), [
+            cell(doc, f"findings_summary/{code}/total", "int"),
+            Cell(code, "unit"),
+            Cell(summary[code]["severity"], "severity"),
+            Cell(code, "finding_text"),
+        ]))
+    return Table(FINDING_TABLES[cat][0], ("finding", "count", "unit", "severity", "meaning"), rows)
 
 
-def findings_by_sector_table(doc: dict) -> Table:
+def findings_by_sector_table(doc: dict, cat: str = "breach") -> Table:
     secs = sectors(doc)
     rows = []
-    for code, f in doc.get("findings_summary", {}).items():
+    for code in _finding_codes(doc, cat):
         rows.append(Row(("finding", code),
                         [cell(doc, f"findings_summary/{code}/sectors/{s}", "int") for s in secs]
-                        + [cell(doc, f"findings_summary/{code}/total", "int")]))
-    return Table("findings_by_sector", ("finding", *(f"sector:{s}" for s in secs), "total"), rows,
-                 web=False)
+                        + [cell(doc, f"findings_summary/{code}/total", "int"), Cell(code, "unit")]))
+    return Table(FINDING_TABLES[cat][1], ("finding", *(f"sector:{s}" for s in secs), "total", "unit"),
+                 rows, web=False)
 
 
 def sources_table(doc: dict) -> Table:
@@ -479,6 +497,8 @@ def tables(doc: dict) -> list[Table]:
            supervisor_levels_table(doc), supervisor_levels_by_sector_table(doc),
            applications_table(doc)]
     out += [equity_table(doc, dim) for dim in DIMENSIONS if dim in doc["groups"]]
-    out += [equity_gaps_table(doc), findings_table(doc), findings_by_sector_table(doc),
-            sources_table(doc)]
+    out += [equity_gaps_table(doc)]
+    for cat in CATEGORIES:
+        out += [findings_table(doc, cat), findings_by_sector_table(doc, cat)]
+    out += [sources_table(doc)]
     return out

@@ -10,7 +10,7 @@ import zipfile
 
 from osaava.disclosure import rounded
 from osaava.report.i18n import (HIDDEN_MARK, MISSING_MARK, ReportContext, column, fmt_cell, fmt_date,
-                                label, report_title, texts)
+                                guideline_name, label, report_title, texts)
 from osaava.report.tables import tables
 
 
@@ -70,7 +70,7 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
         (t["city"], None), (report_title(public, lang), None),
         (t["columns"]["made_on"], fmt_date(ctx.made_on, lang)),
         (t["columns"]["data_date"], fmt_date(dt.date(public["year"], 12, 31), lang)),
-        (t["columns"]["guideline"], f"{g.id} {g.version}"),
+        (t["columns"]["guideline"], guideline_name(g, lang)),
         (t["columns"]["public"], t["public_document"].format(n=public["suppression_min_persons"])),
         (HIDDEN_MARK, t["notes"]["hidden"].format(n=public["suppression_min_persons"],
                                                   mark=HIDDEN_MARK)),
@@ -97,7 +97,7 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
                 elif c.kind in NUMBER_FORMATS:
                     values.append(MISSING_MARK if c.value is None else rounded(c.value, c.kind))
                 else:
-                    values.append(fmt_cell(c, lang))
+                    values.append(fmt_cell(c, lang, ctx))
             ws.append(values)
             row = ws.max_row
             for j, c in enumerate(r.cells, start=2):
@@ -113,6 +113,11 @@ def render_xlsx(public: dict, lang: str, ctx: ReportContext) -> bytes:
         ws.column_dimensions["A"].width = 44
         for j in range(2, len(tb.columns) + 1):
             ws.column_dimensions[get_column_letter(j)].width = 18
+        for j, k in enumerate(tb.columns, start=1):
+            if k == "meaning":  # a finding's sentence: wide and wrapped
+                ws.column_dimensions[get_column_letter(j)].width = 80
+                for x in ws[get_column_letter(j)][1:]:
+                    x.alignment = Alignment(wrap_text=True, vertical="top")
         if tb.has_hidden():
             ws.append([])
             ws.append([t["notes"]["hidden"].format(n=public["suppression_min_persons"],

@@ -1,7 +1,7 @@
 """Deliver: the written report files → one e-mail per recipient, in the recipient's language.
 
-Each mail: the HTML report as the body with its charts as CID images, and as attachments the
-PDF appendix and the XLSX workbook of the same language. Only those public files are read, and
+Each mail: the HTML cover note as the body (an image it refers to, if any, becomes a CID part),
+and as attachments the PDF report and the XLSX workbook of the same language. Only those public files are read, and
 only from the public folder (``OUT/public/``): figures.json, findings-hr-internal.csv and the
 data-quality report (``OUT/hr-internal/``) never leave HR.
 

@@ -6,11 +6,11 @@ public document exactly as published, with the list of hidden cells, for HR to c
 ``OUT/public/``, per language, all made from the one output of the disclosure step
 (:func:`osaava.disclosure.disclose`):
 
-- ``report-<lang>.html`` — the committee mail body (CSS inlined; charts referenced as
-  ``charts/report-<lang>-<chart>.png``, which the mail builder turns into CID images);
-- ``charts/report-<lang>-<chart>.png`` — the four charts;
-- ``report-<lang>.pdf`` — the PDF appendix; ``report-<lang>.xlsx`` — the workbook;
-- ``summary-<lang>.html`` — the same report as one self-contained web page (charts embedded).
+- ``report-<lang>.html`` — the committee mail body: a cover note for a phone (CSS inlined, no
+  charts or tables; the attachments hold the report);
+- ``charts/report-<lang>-<chart>.png`` — the charts as images, for the intranet or slides;
+- ``report-<lang>.pdf`` — the full report (vector charts); ``report-<lang>.xlsx`` — every table;
+- ``summary-<lang>.html`` — the full report as one self-contained web page (charts embedded).
 """
 
 from __future__ import annotations

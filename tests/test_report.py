@@ -94,13 +94,52 @@ def test_outputs_are_written(out):
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_html_mail(out, public, lang):
+def test_html_mail_is_a_cover_note(out, public, lang):
+    """The mail body is a cover note: greeting, the targets in brief, HR's conclusions (a draft
+    says they come with the approval), what the attachments hold — no charts, no tables."""
     folder, _paths = out
     raw = (folder / f"report-{lang}.html").read_text(encoding="utf-8")
-    text = html_text(folder / f"report-{lang}.html")
+    text = " ".join(html_text(folder / f"report-{lang}.html").split())
     t = texts(lang)
     assert f'<html lang="{lang}">' in raw
-    assert "<style" not in raw and 'class="data"' in raw and 'style="' in raw  # CSS inlined
+    assert "<style" not in raw and 'style="' in raw  # CSS inlined
+    assert "<img" not in raw and "<table" not in raw and "data:image" not in raw
+    assert t["title"].format(year=2024) in text
+    assert t["cover"]["greeting"] in text and t["lead"].format(met=2, total=4) in text
+    # every target in brief, with its status in words, value and target
+    assert text.count(t["met"]) + text.count(t["not_met"]) + text.count(t["no_data"]) >= 4
+    assert {"fi": "Koulutuspäivät / htv: 3,6", "sv": "Utbildningsdagar / årsverke: 3,6"}[lang] in text
+    assert {"fi": "(vähintään 2,0)", "sv": "(minst 2,0)"}[lang] in text
+    # no conclusions yet (a draft): it says they come with HR's approval
+    assert t["sections"]["conclusions"] in text and t["cover"]["no_conclusions"] in text
+    # what the attachments hold, by the names the mail gives them
+    for k in ("pdf", "xlsx"):
+        assert t["mail"][f"{k}_name"].format(year=2024) in text and t["cover"][k] in text
+    assert t["public_document"].format(n=5) in text
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_cover_note_with_conclusions_and_changes(yf, public, lang):
+    """HR's conclusions line by line and the contact person; the hook for the largest changes."""
+    ctx = report.ReportContext(yf.guideline, MADE_ON, "Eka kohta.\n\n<b>Toka</b> kohta.",
+                               "Hanna HR, puh. 09 123")
+    raw = report.render_mail_html(public, lang, ctx, summary_lines=["Muutos yksi.", "Muutos kaksi."])
+    text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+    t = texts(lang)
+    assert raw.count('class="conclusion"') == 2 and "&lt;b&gt;Toka" in raw  # escaped, not HTML
+    assert t["cover"]["no_conclusions"] not in text
+    assert f"{t['contact']}: Hanna HR, puh. 09 123." in text
+    assert t["cover"]["changes"] in text and "Muutos yksi." in text
+    assert text.index(t["cover"]["changes"]) < text.index(t["sections"]["conclusions"])
+    assert t["cover"]["changes"] not in report.render_mail_html(public, lang, ctx)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_web_summary_is_the_full_report(out, public, lang):
+    folder, _paths = out
+    raw = (folder / f"summary-{lang}.html").read_text(encoding="utf-8")
+    text = html_text(folder / f"summary-{lang}.html")
+    t = texts(lang)
     assert t["title"].format(year=2024) in text
     # the first section says target by target whether it was met, in plain words
     first = text[: text.index(t["sections"]["key_figures"])]
@@ -112,11 +151,11 @@ def test_html_mail(out, public, lang):
     # sector names from the organisation file, in the report's language
     names = {"fi": ("Sivistystoimi", "Yleishallinto"), "sv": ("Bildningssektorn", "Allmänna förvaltningen")}
     assert all(n in text for n in names[lang])
-    # every chart is an image of the report folder with alt text in the language
+    # every chart is embedded (vector) with alt text in the language
     srcs = re.findall(r'<img [^>]*src="([^"]+)"', raw)
-    assert len(srcs) == 4 and all((folder / s).is_file() and s.startswith("charts/") for s in srcs)
+    assert len(srcs) >= 4 and all(s.startswith("data:image/svg+xml;base64,") for s in srcs)
     alts = re.findall(r'alt="([^"]+)"', raw)
-    assert len(alts) == 4 and all(len(a) > 40 for a in alts)
+    assert len(alts) == len(srcs) and all(len(a) > 40 for a in alts)
     assert {"fi": "Pylväskaavio: Koulutuspäivät henkilötyövuotta kohden", "sv":
             "Stapeldiagram: Utbildningsdagar per årsverke"}[lang] in htmllib.unescape(alts[0])
     # formatted the language's way; euros whole
@@ -222,6 +261,7 @@ def test_no_language_mixing(out):
     for lang, other in (("fi", "sv"), ("sv", "fi")):
         texts_out = {
             "html": html_text(folder / f"report-{lang}.html"),
+            "summary": html_text(folder / f"summary-{lang}.html"),
             "pdf": " ".join(pdf_pages(folder / f"report-{lang}.pdf")),
             "xlsx": "\n".join(xlsx_values(folder / f"report-{lang}.xlsx")),
         }

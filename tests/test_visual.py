@@ -72,8 +72,15 @@ window.addEventListener("load", function () {
     .filter(function (e) { return e.scrollWidth > e.clientWidth + 1
                                   || e.getBoundingClientRect().right > innerWidth + 0.5; })
     .map(function (e) { return e.tagName + ": " + e.textContent.replace(/\\s+/g, " ").trim().slice(0, 60); });
+  // the smallest text: the computed font size of every element that holds text of its own
+  var sizes = Array.from(document.querySelectorAll("body *"))
+    .filter(function (e) { return Array.from(e.childNodes).some(function (n) {
+                             return n.nodeType === 3 && n.textContent.trim(); }); })
+    .map(function (e) { return parseFloat(getComputedStyle(e).fontSize); });
   parent.postMessage(JSON.stringify({viewport: innerWidth, width: document.documentElement.scrollWidth,
-                                     height: document.documentElement.scrollHeight, wide: wide}), "*");
+                                     height: document.documentElement.scrollHeight,
+                                     content: Math.ceil(document.body.getBoundingClientRect().height),
+                                     min_font: Math.min.apply(null, sizes), wide: wide}), "*");
 });
 </script>"""
 

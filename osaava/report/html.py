@@ -1,9 +1,12 @@
-"""The committee report as HTML (mail body, web page) and PDF, from one template
-(``templates/report.html.j2``) and the tables of :mod:`osaava.report.tables`.
+"""The committee report as HTML (mail body, web page) and PDF, from the tables of
+:mod:`osaava.report.tables`:
 
-- the HTML mail body (:func:`render_mail_html`): CSS inlined, one column, charts referenced by
-  file name (the mail builder turns them into CID parts);
-- the PDF appendix (:func:`render_pdf`): WeasyPrint, A4, "Liite"/"Bilaga" header, page numbers.
+- the HTML mail body (:func:`render_mail_html`, ``templates/cover.html.j2``): a cover note for a
+  phone — the targets in brief, HR's conclusions, the contact person and the attachments; CSS
+  inlined, no charts;
+- the web summary (:func:`render_summary_html`) and the PDF appendix (:func:`render_pdf`), the
+  full report from ``templates/report.html.j2``; the PDF on A4 with a "Liite"/"Bilaga" header,
+  page numbers and vector (SVG) charts.
 """
 
 from __future__ import annotations
@@ -121,8 +124,19 @@ def render_charts(public: dict, lang: str):
                   lambda v, k: fmt(v, lang, k))
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _data_uri(chart) -> str:
+    """The chart as a data: URI — vector (SVG) when the chart has it, else its PNG."""
+    if getattr(chart, "svg", b""):
+        return "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+
+
+def chart_aspect(chart) -> float:
+    """Height / width of a chart (from its PNG header)."""
+    import struct
+
+    w, h = struct.unpack(">II", chart.png[16:24])
+    return h / w
 
 
 def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str = "mail",
@@ -133,7 +147,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
     t = texts(lang)
     g = ctx.guideline
     charts = render_charts(public, lang) if charts is None else charts
-    image_src = image_src or (lambda c: _data_uri(c.png))
+    image_src = image_src or _data_uri
     all_tables = {tb.id: tb for tb in tables(public)}
     year = public["year"]
     batch = public.get("batch") or {}
@@ -165,6 +179,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         gap_lines=gap_lines,
         charts={c.name: c for c in charts},
         image_src=image_src,
+        chart_aspect=chart_aspect,
         cell=lambda c: fmt_cell(c, lang),
         label=lambda spec: label(spec, lang, public, ctx),
         column=lambda key: column(key, lang, public),
@@ -195,13 +210,40 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
     )
 
 
-def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None) -> str:
-    """The HTML mail body: CSS inlined (mail clients drop style sheets), charts referenced by
-    their file name (:func:`chart_file`) for the mail builder to turn into CID parts."""
+def cover_context(public: dict, lang: str, ctx: ReportContext,
+                  summary_lines: list[str] | None = None) -> dict:
+    """What the cover note says: the targets in brief, HR's conclusions, the contact person and
+    the attachments' names (the names the mail gives them)."""
+    t = texts(lang)
+    year = public["year"]
+    targets = [dict(x, target=x["target"] + t["target_units"][x["key"]])
+               for x in target_sentences(public, lang)]
+    n_met = sum(1 for x in targets if x["status"] == "met")
+    return dict(
+        t=t, lang=lang, year=year, title=report_title(public, lang),
+        made_on=fmt_date(ctx.made_on, lang), targets=targets,
+        lead=t["lead"].format(met=n_met, total=len(targets)),
+        summary_lines=list(summary_lines or ()),
+        conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
+        contact=ctx.contact.strip(),
+        pdf_name=t["mail"]["pdf_name"].format(year=year),
+        xlsx_name=t["mail"]["xlsx_name"].format(year=year),
+        public_note=t["public_document"].format(n=public["suppression_min_persons"]),
+    )
+
+
+def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None,
+                     summary_lines: list[str] | None = None) -> str:
+    """The HTML mail body: a cover note (``templates/cover.html.j2``) that fits one or two phone
+    screens — greeting, the targets in brief, HR's conclusions and proposals, the contact person
+    and what the attachments hold. CSS inlined (mail clients drop style sheets); no charts and
+    no tables (the PDF attachment holds the full report, the XLSX every table).
+    ``summary_lines``: sentences on the largest changes from last year, shown under the targets
+    when given. ``charts`` is accepted for callers of the full report and not used."""
     import css_inline
 
-    html = render_report_html(public, lang, ctx, "mail", charts,
-                              image_src=lambda c: chart_file(lang, c.name))
+    html = _env().get_template("cover.html.j2").render(
+        **cover_context(public, lang, ctx, summary_lines))
     return css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(html)
 
 

@@ -194,7 +194,7 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
     doc = json.loads(Path(paths["figures"]).read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
     t = texts(lang)
-    assert wb.worksheets[0].title == t["sheets"]["info"]
+    assert [ws.title for ws in wb.worksheets[:2]] == [t["workbook"]["index"], t["sheets"]["info"]]
     n = 0
     for tb in tables(public):
         ws = wb[t["sheets"][tb.id]]
@@ -232,6 +232,64 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
     # part too (144 − 119 = 25 h would be the hours of at most 4 persons)
     assert [r[1].value for r in ws.iter_rows(min_row=2, max_row=5)] == [HIDDEN_MARK, HIDDEN_MARK,
                                                                        HIDDEN_MARK, 144]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_xlsx_index_dates_wrapping_and_print_setup(out, public, lang):
+    """The first sheet lists every sheet with a working link and what it holds; dates are date
+    cells shown d.m.yyyy; long row labels wrap in a row tall enough; every sheet prints on A4,
+    fitted to the width, landscape when wide, with its header row repeated, the title in the
+    header and page numbers in the footer."""
+    import openpyxl
+
+    folder, _paths = out
+    wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
+    t = texts(lang)
+    title = t["title"].format(year=2024)
+    index = wb.worksheets[0]
+    assert index.title == t["workbook"]["index"] and index["A2"].value == title
+    assert [c.value for c in index[4]] == [t["workbook"]["sheet"], t["workbook"]["holds"]]
+    listed = {}
+    for row in index.iter_rows(min_row=5):
+        link = row[0].hyperlink
+        assert link is not None and link.location, row[0].value
+        sheet, _, cell = link.location.rpartition("!")
+        assert sheet.strip("'").replace("''", "'") == row[0].value and cell == "A1"
+        assert row[1].value and len(row[1].value) >= 3
+        listed[row[0].value] = row[1].value
+    assert list(listed) == wb.sheetnames[1:]  # every other sheet, in order
+    by_id = {tb.id: tb for tb in tables(public)}
+    assert listed[t["sheets"]["costs_by_sector"]] == t["tables"]["costs_by_sector"]
+
+    info = wb[t["sheets"]["info"]]
+    dates = {r[0].value: r[1] for r in info.iter_rows() if r[0].value in (
+        t["columns"]["made_on"], t["columns"]["data_date"])}
+    assert [(c.value, c.number_format) for c in dates.values()] == [
+        (dt.datetime(2025, 2, 3), "d.m.yyyy"), (dt.datetime(2024, 12, 31), "d.m.yyyy")]
+    date_text = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+    for ws in wb.worksheets:
+        assert not [c.coordinate for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str) and date_text.match(c.value)], ws.title
+        ps = ws.page_setup
+        assert int(ps.paperSize) == 9 and ws.sheet_properties.pageSetUpPr.fitToPage  # A4
+        assert ps.fitToWidth == 1 and ps.fitToHeight == 0
+        assert ws.oddHeader.left.text == title and "&P" in ws.oddFooter.right.text
+        assert t["page"] in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        if ws.title in (index.title, info.title):
+            continue
+        tb = next(tb for tb in by_id.values() if t["sheets"][tb.id] == ws.title)
+        assert ws.print_title_rows == "$1:$1"
+        assert ps.orientation == ("landscape" if len(tb.columns) >= 5 else "portrait"), ws.title
+        width = ws.column_dimensions["A"].width
+        for row in ws.iter_rows(min_row=2, max_row=len(tb.rows) + 1):
+            a = row[0]
+            assert a.alignment.wrap_text, (ws.title, a.coordinate)
+            if len(a.value) > width - 2:  # wraps: the row is tall enough for its lines
+                lines = -(-len(a.value) // int(width - 2))
+                assert (ws.row_dimensions[a.row].height or 0) >= 15 * lines, (ws.title, a.value)
+    # a long label does wrap somewhere (the working-time parts)
+    wt = wb[t["sheets"]["working_time"]]
+    assert any((wt.row_dimensions[r].height or 0) > 15 for r in range(2, 5))
 
 
 def test_no_language_mixing(out):
@@ -314,3 +372,75 @@ def test_2022_2023_comparison_is_flagged(small_frames, lang, words):
     page24 = report.render_report_html(report.suppress(doc24, 5), lang,
                                        report.ReportContext(g, dt.date(2025, 1, 15)))
     assert words not in htmllib.unescape(page24)
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: measured with matplotlib's own renderer (tests/chart_checks.py)
+
+
+def _pct(v):
+    return f"{fmt(v, 'fi', 'pct')}\u00a0%"
+
+
+@pytest.mark.parametrize("values, target, kind", [
+    ([69.8, 58.1, 75.3, 90.0, 100.0, 68.2], 70.0, "pct"),  # a label just left of the line
+    ([94.0, 90.0, 81.0, 90.9], 90.0, "pct"),  # the target near the right edge ("tavoite 90,0 %")
+    ([2.34, 1.74, 1.71, 2.09], 2.0, "num"),  # ticks 0,8 / 1,6 / 2,4 used to skip 2,0
+    ([0.05, 1.98, 2.02, 12.0], 2.0, "num"),  # too short for a label inside; far past the line
+    ([15.2, 3.0], 15.0, "num"),
+])
+def test_chart_labels_stay_off_the_target_line_and_inside(values, target, kind):
+    from chart_checks import problems
+
+    from osaava.report.charts import Bar, bar_figure
+
+    bars = [Bar(f"Toimiala {i}", v, fill="#c4c4c4") for i, v in enumerate(values[:-1])]
+    bars += [Bar("Koko kaupunki", values[-1]), Bar("Pieni", None, hidden=True)]
+    vt = _pct if kind == "pct" else (lambda v: fmt(v, "fi", "num"))
+    extra = {"x_max": 100.0, "ticks": [0, 50, 100],
+             "tick_text": lambda v: f"{fmt(int(v), 'fi', 'int')}\u00a0%"} if kind == "pct" else {}
+    fig = bar_figure(bars, "Koulutukseen osallistuneiden osuus, %", vt, target,
+                     f"tavoite {vt(target)}", hidden_note=".. = pieni ryhmä, luku piilotettu",
+                     **extra)
+    assert problems(fig, target) == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_report_charts_are_readable_and_the_same_bytes_every_time(public, lang):
+    from chart_checks import problems
+
+    from osaava.report.html import render_chart_figures
+
+    figs = render_chart_figures(public, lang)
+    targets = {x["key"]: x["target"] for x in public["targets"]}
+    keys = {"training_days_per_htv": "training_days_per_htv",
+            "discussion_coverage_pct": "discussion_coverage_pct",
+            "share_trained_by_group": "share_trained_pct"}
+    for name, _title, _alt, fig in figs:
+        assert problems(fig, targets.get(keys.get(name))) == [], name
+    one, two = report.render_charts(public, lang), report.render_charts(public, lang)
+    for a, b in zip(one, two):
+        assert a.png == b.png and a.svg == b.svg, a.name
+        assert a.svg.startswith(b"<?xml") and b"<dc:date>" not in a.svg and b"Matplotlib v" not in a.svg
+        assert b"<text" not in a.svg  # glyphs as outlines: the PDF and a phone need no fonts
+
+
+def test_hatching_only_where_it_tells_parts_apart(public):
+    """One pattern in the charts: the direct part of the cost bars (the legend names it)."""
+    from matplotlib.patches import Rectangle
+
+    from osaava.report.html import render_chart_figures
+
+    for name, _t, _a, fig in render_chart_figures(public, "fi"):
+        hatches = {p.get_hatch() for p in fig.findobj(Rectangle) if p.get_hatch()}
+        assert hatches == ({"////"} if name == "total_cost_per_htv_eur" else set()), name
+
+
+def test_target_ticks():
+    from osaava.report.charts import target_ticks
+
+    assert target_ticks(2.0, 2.8) == [0, 1, 2]
+    assert 2.0 in target_ticks(2.0, 3.1) and 90 in target_ticks(90.0, 120, [0, 50, 100])
+    assert max(target_ticks(90.0, 125, [0, 50, 100])) <= 100  # a share's scale ends at 100 %
+    assert target_ticks(70.0, 105, [0, 50, 100]) == [0, 50, 70, 100]
+    assert target_ticks(None, 1100) == [0, 300, 600, 900]

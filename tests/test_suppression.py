@@ -59,8 +59,8 @@ def public_files(folder: Path) -> list[Path]:
 def file_text(p: Path) -> str:
     if p.suffix == ".html":
         raw = p.read_text(encoding="utf-8")
-        # embedded chart images are checked as PNG files; their base64 is no text
-        return htmllib.unescape(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", raw))
+        # embedded charts (the drawings of the PNG files, which are checked) are no text
+        return htmllib.unescape(re.sub(r"data:image/(?:png|svg\+xml);base64,[A-Za-z0-9+/=]+", "", raw))
     if p.suffix == ".pdf":
         from pypdf import PdfReader
 

@@ -336,7 +336,15 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
            ) -> list[Chart]:
     """The report's charts for one language: ``t`` its texts, ``name`` turns a label spec into
     words, ``fmt(value, kind)`` formats a number the language's way."""
-    out: list[Chart] = []
+    return [Chart(n, title, alt, *render(fig))
+            for n, title, alt, fig in chart_figures(doc, t, name, fmt)]
+
+
+def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
+                  fmt: Callable[[object, str], str]) -> list[tuple[str, str, str, Figure]]:
+    """(name, title, alt text, matplotlib figure) of each chart of :func:`charts`, laid out and
+    ready to save (tests measure the figures)."""
+    out: list[tuple[str, str, str, Figure]] = []
     hidden_text = t["hidden_mark"]
     note = t["charts"]["hidden"].format(mark=hidden_text)
     targets = {x["key"]: x["target"] for x in doc["targets"]}
@@ -350,9 +358,9 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     vt = lambda v: fmt(v, "num")  # noqa: E731
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "num"),
-                    hidden_text=hidden_text, hidden_note=note)
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")),
-                     *render(fig)))
+                     hidden_text=hidden_text, hidden_note=note)
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")),
+                     fig))
 
     # 2. cost per htv by sector: direct and indirect stacked
     key = "total_cost_per_htv_eur"
@@ -363,9 +371,9 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     vt = lambda v: f"{fmt(v, 'eur')} €"  # noqa: E731
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, hidden_text=hidden_text, hidden_note=note,
-                    stacked=[(t["charts"]["direct"], *PART_FILLS[0], direct),
+                     stacked=[(t["charts"]["direct"], *PART_FILLS[0], direct),
                              (t["charts"]["indirect"], *PART_FILLS[1], indirect)])
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text), *render(fig)))
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text), fig))
 
     # 3. goal-discussion coverage by sector against the target
     key = "discussion_coverage_pct"
@@ -373,10 +381,10 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     vt = lambda v: f"{fmt(v, 'pct')}\u00a0%"  # noqa: E731
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
-                    x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
+                     x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text,
-                                      target_words(key, "pct") + " %"), *render(fig)))
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text,
+                                      target_words(key, "pct") + " %"), fig))
 
     # 4. share trained by group, every dimension, against the share-trained target
     key = "share_trained_pct"
@@ -394,9 +402,9 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     bars.append(Bar(name(("org",)), c.value, c.hidden))
     title = t["charts"]["share_trained_by_group"]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
-                    x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
+                     x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
-    out.append(Chart("share_trained_by_group", title,
+    out.append(("share_trained_by_group", title,
                      _alt(t, "share_trained_by_group", bars, vt, hidden_text,
-                          target_words(key, "pct") + " %"), *render(fig)))
+                          target_words(key, "pct") + " %"), fig))
     return out

@@ -124,6 +124,15 @@ def render_charts(public: dict, lang: str):
                   lambda v, k: fmt(v, lang, k))
 
 
+def render_chart_figures(public: dict, lang: str):
+    """The charts of :func:`render_charts` as laid-out matplotlib figures (name, title, alt,
+    figure), for measuring them."""
+    from osaava.report.charts import chart_figures
+
+    return chart_figures(public, texts(lang), lambda spec: label(spec, lang, public),
+                         lambda v, k: fmt(v, lang, k))
+
+
 def _data_uri(chart) -> str:
     """The chart as a data: URI — vector (SVG) when the chart has it, else its PNG."""
     if getattr(chart, "svg", b""):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -219,6 +220,26 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
     )
 
 
+_POINT = re.compile(r"^\s*[-–•*]\s+")
+
+
+def conclusion_groups(text: str) -> list[dict]:
+    """HR's conclusions as they wrote them, line by line: runs of lines that start with "- "
+    (or "–", "•", "*") become a list of points, other lines paragraphs."""
+    groups: list[dict] = []
+    for line in (x.strip() for x in text.splitlines()):
+        if not line:
+            continue
+        point = bool(_POINT.match(line))
+        if point:
+            line = _POINT.sub("", line)
+        if groups and groups[-1]["points"] == point and point:
+            groups[-1]["lines"].append(line)
+        else:
+            groups.append({"points": point, "lines": [line]})
+    return groups
+
+
 def cover_context(public: dict, lang: str, ctx: ReportContext,
                   summary_lines: list[str] | None = None) -> dict:
     """What the cover note says: the targets in brief, HR's conclusions, the contact person and
@@ -233,7 +254,7 @@ def cover_context(public: dict, lang: str, ctx: ReportContext,
         made_on=fmt_date(ctx.made_on, lang), targets=targets,
         lead=t["lead"].format(met=n_met, total=len(targets)),
         summary_lines=list(summary_lines or ()),
-        conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
+        conclusions=conclusion_groups(ctx.conclusions),
         contact=ctx.contact.strip(),
         pdf_name=t["mail"]["pdf_name"].format(year=year),
         xlsx_name=t["mail"]["xlsx_name"].format(year=year),

@@ -30,6 +30,11 @@ def problems(fig, target: float | None = None, shown_px: float = PHONE_PX) -> li
         ticks = [float(v) for v in ax.get_xticks() if ax.get_xlim()[0] <= v <= ax.get_xlim()[1]]
         if not any(math.isclose(v, target) for v in ticks):
             out.append(f"the target {target} is not a tick: {ticks}")
+    ticks = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()),
+                   key=lambda bb: bb.x0)
+    for a, b in zip(ticks, ticks[1:]):
+        if a.x1 + 2 > b.x0:
+            out.append(f"tick labels run into each other at {a.x1:.0f} px")
     for t in texts_of(fig):
         size = text_px(t.get_fontsize(), shown_px)
         if size < MIN_TEXT_PX - 1e-6:

@@ -388,13 +388,16 @@ def _pct(v):
     ([2.34, 1.74, 1.71, 2.09], 2.0, "num"),  # ticks 0,8 / 1,6 / 2,4 used to skip 2,0
     ([0.05, 1.98, 2.02, 12.0], 2.0, "num"),  # too short for a label inside; far past the line
     ([15.2, 3.0], 15.0, "num"),
+    ([75.3, 58.1, 69.8, 68.2], 70.0, "pct-long"),  # long labels: a narrow axis (50 % and 70 %)
 ])
 def test_chart_labels_stay_off_the_target_line_and_inside(values, target, kind):
     from chart_checks import problems
 
     from osaava.report.charts import Bar, bar_figure
 
-    bars = [Bar(f"Toimiala {i}", v, fill="#c4c4c4") for i, v in enumerate(values[:-1])]
+    name = "Typ av anställningsförhållande {}" if kind.endswith("-long") else "Toimiala {}"
+    kind = kind.removesuffix("-long")
+    bars = [Bar(name.format(i), v, fill="#c4c4c4") for i, v in enumerate(values[:-1])]
     bars += [Bar("Koko kaupunki", values[-1]), Bar("Pieni", None, hidden=True)]
     vt = _pct if kind == "pct" else (lambda v: fmt(v, "fi", "num"))
     extra = {"x_max": 100.0, "ticks": [0, 50, 100],

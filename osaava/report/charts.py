@@ -290,14 +290,31 @@ def bar_figure(bars: list[Bar], title: str, value_text: Callable[[float], str],
             fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False,
                        fontsize=SMALL_PT)
         _plain_text(fig)
+        dropped: set[float] = set()
+
         def set_ticks(x_max: float) -> None:
-            ax.set_xticks(target_ticks(target, x_max, ticks))
+            ax.set_xticks([v for v in target_ticks(target, x_max, ticks) if v not in dropped])
             for tick in ax.xaxis.get_major_ticks():  # the target's tick in bold
                 tick.label1.set_fontweight("bold" if target is not None
                                            and math.isclose(tick.get_loc(), target) else "normal")
 
         _place_labels(fig, ax, labels, target, target_label, pad_px=0.012 * WIDTH_IN * DPI,
                       set_ticks=set_ticks)
+        # tick labels that run into each other (a narrow axis): the one nearer the target goes,
+        # never 0 or the target itself
+        for _round in range(6):
+            fig.draw_without_rendering()
+            shown = [(t.get_window_extent(), v) for t, v in
+                     zip(ax.get_xticklabels(), ax.get_xticks()) if t.get_text()]
+            clash = next(((a, b) for a, b in zip(shown, shown[1:])
+                          if a[0].x1 + 4 > b[0].x0), None)
+            if clash is None:
+                break
+            keep = {0.0} | ({float(target)} if target is not None else set())
+            cands = [v for _bb, v in clash if float(v) not in keep] or [clash[1][1]]
+            dropped.add(float(max(cands, key=lambda v: -abs(v - (target or 0)))
+                              if target is not None else cands[-1]))
+            set_ticks(ax.get_xlim()[1])
         return fig
 
 

@@ -177,7 +177,11 @@ def test_mails_arrive_in_each_recipients_language(report, db, recipients, smtp):
         first = wb.worksheets[0]
         assert first["A2"].value == ("Koulutusohjeen toteutuminen 2024" if lang == "fi"
                                      else "Utbildningsanvisningens förverkligande 2024")
-        assert msg.get_body(("plain",)).get_content().startswith(first["A2"].value)
+        plain = msg.get_body(("plain",)).get_content()
+        assert plain.startswith(first["A2"].value)
+        # the plain-text part is the cover note too: greeting, targets, attachments
+        assert {"fi": "Hyvät henkilöstöjaoston jäsenet", "sv": "Bästa ledamöter i personalsektionen"}[lang] in plain
+        assert pdf_name in plain and xlsx_name in plain and "<" not in plain
     rows = ledger(warehouse.engine_for(db), report_id(report[1]))
     assert sorted(r["recipient"] for r in rows) == sorted(COMMITTEE)
     assert all(r["sends"] == 1 and r["smtp_reply"].startswith("250") for r in rows)

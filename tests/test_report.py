@@ -112,9 +112,10 @@ def test_html_mail_is_a_cover_note(out, public, lang):
     assert {"fi": "(vähintään 2,0)", "sv": "(minst 2,0)"}[lang] in text
     # no conclusions yet (a draft): it says they come with HR's approval
     assert t["sections"]["conclusions"] in text and t["cover"]["no_conclusions"] in text
-    # what the attachments hold, by the names the mail gives them
+    # what the attachments hold (the names the mail gives them in the title, as a tip)
     for k in ("pdf", "xlsx"):
-        assert t["mail"][f"{k}_name"].format(year=2024) in text and t["cover"][k] in text
+        assert t["cover"][f"{k}_kind"] in text and t["cover"][k] in text
+        assert f'title="{t["mail"][f"{k}_name"].format(year=2024)}"' in raw
     assert t["public_document"].format(n=5) in text
 
 
@@ -132,6 +133,12 @@ def test_cover_note_with_conclusions_and_changes(yf, public, lang):
     assert t["cover"]["changes"] in text and "Muutos yksi." in text
     assert text.index(t["cover"]["changes"]) < text.index(t["sections"]["conclusions"])
     assert t["cover"]["changes"] not in report.render_mail_html(public, lang, ctx)
+    # the plain-text part says the same
+    plain = report.render_mail_text(public, lang, ctx, summary_lines=["Muutos yksi."])
+    assert plain.startswith(t["title"].format(year=2024) + "\n")
+    assert "- Muutos yksi." in plain and "Eka kohta." in plain and "<b>Toka</b> kohta." in plain
+    assert f"{t['contact']}: Hanna HR, puh. 09 123." in plain
+    assert t["mail"]["pdf_name"].format(year=2024) in plain and "\u00a0" not in plain
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])

@@ -76,6 +76,8 @@ def file_text(p: Path) -> str:
         return "\n".join(vals)
     if p.suffix == ".png":
         return p.read_bytes().decode("latin-1")  # PNG text chunks, if any
+    if p.suffix == ".txt":  # the mail's plain-text part
+        return p.read_text(encoding="utf-8")
     raise AssertionError(f"unexpected public file {p}")
 
 
@@ -205,8 +207,8 @@ def test_every_public_file_is_checked(out):
     folder, paths = out
     names = {p.name for p in public_files(folder)}
     for lang in ("fi", "sv"):
-        assert {f"report-{lang}.html", f"report-{lang}.pdf", f"report-{lang}.xlsx",
-                f"summary-{lang}.html"} <= names
+        assert {f"report-{lang}.html", f"report-{lang}.txt", f"report-{lang}.pdf",
+                f"report-{lang}.xlsx", f"summary-{lang}.html"} <= names
         assert sum(n.startswith(f"report-{lang}-") and n.endswith(".png") for n in names) == 4
     assert set(paths) >= {"figures", "findings"}
 

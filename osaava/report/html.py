@@ -277,6 +277,36 @@ def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None,
     return css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(html)
 
 
+def render_mail_text(public: dict, lang: str, ctx: ReportContext,
+                     summary_lines: list[str] | None = None) -> str:
+    """The mail's plain-text part: the cover note of :func:`render_mail_html` as text (for
+    mail clients and screen readers that show no HTML), the title on the first line."""
+    c = cover_context(public, lang, ctx, summary_lines)
+    t = c["t"]
+    out = [c["title"], f"{t['city']} · {c['made_on']}", "", t["cover"]["greeting"], "",
+           t["cover"]["intro"].format(year=c["year"]), "", c["lead"]]
+    for x in c["targets"]:
+        detail = x["status_text"] + (f" ({x['target']})" if x["status"] != "nodata" else "") + "."
+        if x["previous"]:
+            detail += f" {x['previous']}."
+        out.append(f"{t['status_icons'][x['status']]} {x['figure']}: {x['value']} – {detail}")
+    if c["summary_lines"]:
+        out += ["", t["cover"]["changes"], *(f"- {line}" for line in c["summary_lines"])]
+    out += ["", t["sections"]["conclusions"]]
+    if c["conclusions"]:
+        for group in c["conclusions"]:
+            out += [f"- {line}" if group["points"] else line for line in group["lines"]]
+    else:
+        out.append(t["cover"]["no_conclusions"])
+    if c["contact"]:
+        out += ["", f"{t['contact']}: {c['contact']}."]
+    out += ["", t["cover"]["attachments"],
+            f"- {t['cover']['pdf_kind']} ({c['pdf_name']}): {t['cover']['pdf']}",
+            f"- {t['cover']['xlsx_kind']} ({c['xlsx_name']}): {t['cover']['xlsx']}",
+            "", c["public_note"]]
+    return "\n".join(out).replace("\u00a0", " ") + "\n"
+
+
 def render_summary_html(public: dict, lang: str, guideline: Guideline,
                         made_on: dt.date | None = None, charts=None, conclusions: str = "",
                         contact: str = "") -> str:

@@ -376,8 +376,7 @@ def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "num"),
                      hidden_text=hidden_text, hidden_note=note)
-    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")),
-                     fig))
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")), fig))
 
     # 2. cost per htv by sector: direct and indirect stacked
     key = "total_cost_per_htv_eur"
@@ -389,7 +388,7 @@ def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, hidden_text=hidden_text, hidden_note=note,
                      stacked=[(t["charts"]["direct"], *PART_FILLS[0], direct),
-                             (t["charts"]["indirect"], *PART_FILLS[1], indirect)])
+                              (t["charts"]["indirect"], *PART_FILLS[1], indirect)])
     out.append((key, title, _alt(t, key, bars, vt, hidden_text), fig))
 
     # 3. goal-discussion coverage by sector against the target
@@ -399,9 +398,9 @@ def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
     title = t["charts"][key]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
                      x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
-                    tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
-    out.append((key, title, _alt(t, key, bars, vt, hidden_text,
-                                      target_words(key, "pct") + " %"), fig))
+                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "pct") + " %"),
+                fig))
 
     # 4. share trained by group, every dimension, against the share-trained target
     key = "share_trained_pct"
@@ -420,8 +419,8 @@ def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
     title = t["charts"]["share_trained_by_group"]
     fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
                      x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
-                    tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
+                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
     out.append(("share_trained_by_group", title,
-                     _alt(t, "share_trained_by_group", bars, vt, hidden_text,
-                          target_words(key, "pct") + " %"), fig))
+                _alt(t, "share_trained_by_group", bars, vt, hidden_text,
+                     target_words(key, "pct") + " %"), fig))
     return out

@@ -132,7 +132,7 @@ def test_cover_note_with_conclusions_and_changes(yf, public, lang):
     assert f"{t['contact']}: Hanna HR, puh. 09 123." in text
     assert t["cover"]["changes"] in text and "Muutos yksi." in text
     assert text.index(t["cover"]["changes"]) < text.index(t["sections"]["conclusions"])
-    assert t["cover"]["changes"] not in report.render_mail_html(public, lang, ctx)
+    assert t["cover"]["changes"] not in report.render_mail_html(public, lang, ctx, summary_lines=[])
     # the plain-text part says the same
     plain = report.render_mail_text(public, lang, ctx, summary_lines=["Muutos yksi."])
     assert plain.startswith(t["title"].format(year=2024) + "\n")

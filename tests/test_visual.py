@@ -320,8 +320,8 @@ def test_pdf_pages(report, lang):
         return n
 
     assert sum(rasters(p.get("/Resources")) for p in reader.pages) == 0
-    alts = figures_alt(reader)
-    assert len(alts) >= 4 and all(len(a) > 40 for a in alts)
+    figures = figures_alt(reader)
+    assert len(figures) >= 4 and all(len(a) > 40 for a, _page in figures)
     # no near-empty page: between the header and the footer, ink covers at least a fifth
     for i, png in enumerate(images, 1):
         im = Image.open(png).convert("L")
@@ -338,29 +338,44 @@ def test_pdf_pages(report, lang):
     # headings: never the last line of a page's body
     t = texts(lang)
     headings = {" ".join(str(v).split()) for v in list(t["sections"].values()) + list(t["tables"].values())}
-    for n, (height, lines) in enumerate(pdf_lines(pdf), 1):
+    pages = pdf_lines(pdf)
+    # each chart on the page of the table it follows (with that table's heading)
+    table_of = {"training_days_per_htv": "training_by_sector",
+                "total_cost_per_htv_eur": "costs_by_sector",
+                "discussion_coverage_pct": "discussions",
+                "share_trained_by_group": "equity_working_time"}
+    for alt, page in figures:
+        chart = next((k for k in table_of if alt.startswith(
+            t["charts"]["alt"].format(title=t["charts"][k], values="", target="").split(". ")[0])), None)
+        if chart is None:
+            continue
+        text = " ".join(" ".join(ln[2] for ln in pages[page][1]).split())
+        assert t["tables"][table_of[chart]] in text, f"the chart {chart} is not on its table's page"
+    for n, (height, lines) in enumerate(pages, 1):
         body = [ln for ln in lines if 22 * MM - 2 < ln[0] and ln[1] < height - 20 * MM + 2]
         assert body, f"page {n} has no text"
         last = " ".join(max(body, key=lambda ln: ln[1])[2].split())
         assert last not in headings, f"page {n} ends with the heading {last!r}"
 
 
-def figures_alt(reader) -> list[str]:
-    """The alt texts of the tagged PDF's figures."""
-    out: list[str] = []
+def figures_alt(reader) -> list[tuple[str, int]]:
+    """The alt texts of the tagged PDF's figures, with the index of the page each is on."""
+    out: list[tuple[str, int]] = []
+    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
 
-    def walk(node) -> None:
+    def walk(node, page=None) -> None:
         node = node.get_object()
         if isinstance(node, list):
             for k in node:
-                walk(k)
+                walk(k, page)
             return
         if not hasattr(node, "get"):
             return
+        page = node.get("/Pg", page)
         if node.get("/S") == "/Figure" and node.get("/Alt"):
-            out.append(str(node["/Alt"]))
+            out.append((str(node["/Alt"]), index[page.idnum]))
         if node.get("/K") is not None:
-            walk(node["/K"])
+            walk(node["/K"], page)
 
     root = reader.trailer["/Root"].get("/StructTreeRoot")
     if root is not None:

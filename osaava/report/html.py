@@ -240,13 +240,27 @@ def conclusion_groups(text: str) -> list[dict]:
     return groups
 
 
+def change_lines(public: dict, lang: str) -> list[str]:
+    """The hook for the cover note's "largest changes from last year": sentences in ``lang``,
+    made from the public document only (issue 14, item 1 fills it; none until then). The mail
+    (HTML and text) shows them under the targets when there are any."""
+    return []
+
+
 def cover_context(public: dict, lang: str, ctx: ReportContext,
                   summary_lines: list[str] | None = None) -> dict:
-    """What the cover note says: the targets in brief, HR's conclusions, the contact person and
-    the attachments' names (the names the mail gives them)."""
+    """What the cover note says: the targets in brief, the largest changes (``summary_lines``,
+    by default :func:`change_lines`), HR's conclusions, the contact person and the attachments'
+    names (the names the mail gives them)."""
+    if summary_lines is None:
+        summary_lines = change_lines(public, lang)
     t = texts(lang)
     year = public["year"]
-    targets = [dict(x, target=x["target"] + t["target_units"][x["key"]])
+    prev = public.get("previous_year")
+    targets = [dict(x, target=x["target"] + t["target_units"][x["key"]],
+                    previous=t["cover"]["previous"].format(
+                        year=prev["year"], value=fmt_cell(previous_value(public, x["key"]), lang))
+                    if prev and x["previous"] else None)
                for x in target_sentences(public, lang)]
     n_met = sum(1 for x in targets if x["status"] == "met")
     return dict(
@@ -269,7 +283,8 @@ def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None,
     and what the attachments hold. CSS inlined (mail clients drop style sheets); no charts and
     no tables (the PDF attachment holds the full report, the XLSX every table).
     ``summary_lines``: sentences on the largest changes from last year, shown under the targets
-    when given. ``charts`` is accepted for callers of the full report and not used."""
+    (default: :func:`change_lines`). ``charts`` is accepted for callers of the full report and
+    not used."""
     import css_inline
 
     html = _env().get_template("cover.html.j2").render(

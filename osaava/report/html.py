@@ -326,7 +326,7 @@ def render_summary_html(public: dict, lang: str, guideline: Guideline,
                         made_on: dt.date | None = None, charts=None, conclusions: str = "",
                         contact: str = "") -> str:
     """A self-contained web page of the report (charts embedded): for the intranet or the
-    Prefect UI. Same content as the mail."""
+    Prefect UI: the full report, charts as SVG."""
     ctx = ReportContext(guideline, made_on or dt.date(public["year"] + 1, 1, 1), conclusions, contact)
     return render_report_html(public, lang, ctx, "web", charts)
 

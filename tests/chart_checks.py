@@ -30,6 +30,10 @@ def problems(fig, target: float | None = None, shown_px: float = PHONE_PX) -> li
         ticks = [float(v) for v in ax.get_xticks() if ax.get_xlim()[0] <= v <= ax.get_xlim()[1]]
         if not any(math.isclose(v, target) for v in ticks):
             out.append(f"the target {target} is not a tick: {ticks}")
+        bold = [t.get_text() for t, v in zip(ax.get_xticklabels(), ax.get_xticks())
+                if (t.get_fontweight() == "bold") != math.isclose(v, target)]
+        if bold:
+            out.append(f"only the target's tick is bold: {bold}")
     ticks = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_text()),
                    key=lambda bb: bb.x0)
     for a, b in zip(ticks, ticks[1:]):

@@ -294,9 +294,6 @@ def bar_figure(bars: list[Bar], title: str, value_text: Callable[[float], str],
 
         def set_ticks(x_max: float) -> None:
             ax.set_xticks([v for v in target_ticks(target, x_max, ticks) if v not in dropped])
-            for tick in ax.xaxis.get_major_ticks():  # the target's tick in bold
-                tick.label1.set_fontweight("bold" if target is not None
-                                           and math.isclose(tick.get_loc(), target) else "normal")
 
         _place_labels(fig, ax, labels, target, target_label, pad_px=0.012 * WIDTH_IN * DPI,
                       set_ticks=set_ticks)
@@ -315,6 +312,11 @@ def bar_figure(bars: list[Bar], title: str, value_text: Callable[[float], str],
             dropped.add(float(max(cands, key=lambda v: -abs(v - (target or 0)))
                               if target is not None else cands[-1]))
             set_ticks(ax.get_xlim()[1])
+        # the target's tick in bold (the ticks' places are known once drawn)
+        fig.draw_without_rendering()
+        for tick in ax.xaxis.get_major_ticks():
+            tick.label1.set_fontweight("bold" if target is not None
+                                       and math.isclose(tick.get_loc(), target) else "normal")
         return fig
 
 

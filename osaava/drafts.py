@@ -128,7 +128,7 @@ def finalise(draft: Draft, conclusions: dict[str, str], contact: str,
 
     from osaava.guideline import guideline_for_year
     from osaava.report import (ReportContext, chart_file, render_charts, render_mail_html,
-                               render_pdf, render_summary_html)
+                               render_mail_text, render_pdf, render_summary_html)
 
     verify(draft)
     langs = sorted(k.removeprefix("report_pdf_") for k in draft.files if k.startswith("report_pdf_"))
@@ -164,6 +164,8 @@ def finalise(draft: Draft, conclusions: dict[str, str], contact: str,
             put(f"chart_{lang}_{c.name}", str(public_dir / chart_file(lang, c.name)), c.png)
         put(f"report_html_{lang}", str(public_dir / f"report-{lang}.html"),
             render_mail_html(public, lang, ctx, charts))
+        put(f"report_text_{lang}", str(public_dir / f"report-{lang}.txt"),
+            render_mail_text(public, lang, ctx))
         put(f"report_pdf_{lang}", str(public_dir / f"report-{lang}.pdf"), render_pdf(public, lang, ctx, charts))
         put(f"report_xlsx_{lang}", str(public_dir / f"report-{lang}.xlsx"),
             (src / draft.files[f"report_xlsx_{lang}"]["path"]).read_bytes())

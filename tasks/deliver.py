@@ -1,7 +1,7 @@
 """Deliver: the written report files → one e-mail per recipient, in the recipient's language.
 
-Each mail: the HTML report as the body with its charts as CID images, and as attachments the
-PDF appendix and the XLSX workbook of the same language. Only those public files are read, and
+Each mail: the HTML cover note as the body (an image it refers to, if any, becomes a CID part),
+and as attachments the PDF report and the XLSX workbook of the same language. Only those public files are read, and
 only from the public folder (``OUT/public/``): figures.json, findings-hr-internal.csv and the
 data-quality report (``OUT/hr-internal/``) never leave HR.
 
@@ -32,7 +32,8 @@ from tasks.render import PUBLIC_DIR
 PUBLIC_KEYS = ("report_html_{lang}", "report_pdf_{lang}", "report_xlsx_{lang}")
 
 
-def _read_report(paths: dict[str, str], lang: str) -> tuple[str, dict[str, bytes], bytes, bytes]:
+def _read_report(paths: dict[str, str], lang: str
+                 ) -> tuple[str, dict[str, bytes], bytes, bytes, str | None]:
     missing = [k.format(lang=lang) for k in PUBLIC_KEYS if k.format(lang=lang) not in paths]
     if missing:
         raise DeliveryError(f"the {lang} report files are missing ({', '.join(missing)}): render "
@@ -56,8 +57,15 @@ def _read_report(paths: dict[str, str], lang: str) -> tuple[str, dict[str, bytes
         if html_path.parent.resolve() not in p.parents or p.suffix.lower() != ".png":
             raise DeliveryError(f"{html_path}: refuses to attach {src!r} (not a chart of the report)")
         images[src] = p.read_bytes()
+    text = None  # the cover note as text (older report folders have none)
+    if f"report_text_{lang}" in paths:
+        p = Path(paths[f"report_text_{lang}"]).resolve()
+        if p.parent != public_dir:
+            raise DeliveryError(f"{p}: refuses to send a file from outside the public report "
+                                f"folder ({PUBLIC_DIR}/)")
+        text = p.read_text(encoding="utf-8")
     return (html, images, Path(paths[f"report_pdf_{lang}"]).read_bytes(),
-            Path(paths[f"report_xlsx_{lang}"]).read_bytes())
+            Path(paths[f"report_xlsx_{lang}"]).read_bytes(), text)
 
 
 def _published(paths: dict[str, str], doc: dict, min_persons: int) -> dict:
@@ -89,10 +97,10 @@ def deliver_report(paths: dict[str, str], doc: dict, recipients_group: str, db_u
 
     def builder(address: str, lang: str):
         t = texts(lang)
-        html, images, pdf, xlsx = files[lang]
+        html, images, pdf, xlsx, text = files[lang]
         targets = public["targets"]  # what the public report says: a hidden figure is no "met"
         n_met = sum(1 for x in targets if x.get("met"))
-        text = t["mail"]["text"].format(
+        text = text or t["mail"]["text"].format(
             title=t["title"].format(year=year), lead=t["lead"].format(met=n_met, total=len(targets)),
             pdf=t["mail"]["pdf_name"].format(year=year), xlsx=t["mail"]["xlsx_name"].format(year=year),
             public=t["public_document"].format(n=min_persons))

@@ -6,12 +6,12 @@ public document exactly as published, with the list of hidden cells, for HR to c
 ``OUT/public/``, per language, all made from the one output of the disclosure step
 (:func:`osaava.disclosure.disclose`):
 
-- ``report-<lang>.html`` — the committee mail body (CSS inlined; charts referenced as
-  ``charts/report-<lang>-<chart>.png``, which the mail builder turns into CID images);
-- ``charts/report-<lang>-<chart>.png`` — the charts (four bar charts and, with two years or
-  more, the trend);
-- ``report-<lang>.pdf`` — the PDF appendix; ``report-<lang>.xlsx`` — the workbook;
-- ``summary-<lang>.html`` — the same report as one self-contained web page (charts embedded).
+- ``report-<lang>.html`` — the committee mail body: a cover note for a phone (CSS inlined, no
+  charts or tables; the attachments hold the report); ``report-<lang>.txt`` — the same as text;
+- ``charts/report-<lang>-<chart>.png`` — the charts as images (four bar charts and, with two years or
+  more, the trend), for the intranet or slides;
+- ``report-<lang>.pdf`` — the full report (vector charts); ``report-<lang>.xlsx`` — every table;
+- ``summary-<lang>.html`` — the full report as one self-contained web page (charts embedded).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from osaava.disclosure import disclose, findings_persons
 from osaava.report import (ReportContext, chart_file, dumps, render_charts, render_mail_html,
-                           render_pdf, render_summary_html, render_xlsx)
+                           render_mail_text, render_pdf, render_summary_html, render_xlsx)
 from osaava.recipients import hr_language
 from osaava.report.hr_findings import findings_csv as hr_findings_csv
 from tasks.figures import YearFigures
@@ -78,6 +78,7 @@ def write_reports(yf: YearFigures, out: str, langs: tuple[str, ...] = LANGS,
         for c in charts:
             put(f"chart_{lang}_{c.name}", chart_file(lang, c.name), c.png)
         put(f"report_html_{lang}", f"report-{lang}.html", render_mail_html(public, lang, ctx, charts))
+        put(f"report_text_{lang}", f"report-{lang}.txt", render_mail_text(public, lang, ctx))
         put(f"report_pdf_{lang}", f"report-{lang}.pdf", render_pdf(public, lang, ctx, charts))
         put(f"report_xlsx_{lang}", f"report-{lang}.xlsx", render_xlsx(public, lang, ctx))
         put(f"summary_{lang}", f"summary-{lang}.html",

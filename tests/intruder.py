@@ -4,7 +4,8 @@ Kept apart from the code that suppresses on purpose: it imports nothing of
 ``osaava.disclosure`` or ``osaava.report`` and knows only what a reader of the public files
 knows — the Finnish workbook's sheet and column headings (``osaava/locale/fi.yaml``), the
 definitions the report prints, and the numbers. It reads every table of ``report-fi.xlsx`` and
-checks that every table row of ``report-fi.html`` shows the same numbers; then it writes down the
+checks that every table row of ``report-fi.html`` (the mail) and ``summary-fi.html`` (the web
+page) shows the same numbers; then it writes down the
 relations a reader knows as linear constraints over integer person counts:
 
 - a total is the sum of its parts (sectors → the city; groups of a dimension → the city;
@@ -264,13 +265,15 @@ def build(folder: Path, min_persons: int = 5) -> tuple[Model, dict]:
     cells = check_html_matches_workbook(folder / "report-fi.html", book)
     cells += check_html_matches_workbook(folder / "summary-fi.html", book)
     year = int(re.search(r"\b(\d{4})\b", str(book["key_figures"].head[1])).group(1))
+    # the mail (a cover note: the target boxes) and the web summary (the full report's text)
     cells += check_html_text_numbers(folder / "report-fi.html", book, year, min_persons)
-    partial = gap_partial(folder / "report-fi.html")
+    cells += check_html_text_numbers(folder / "summary-fi.html", book, year, min_persons)
+    partial = gap_partial(folder / "summary-fi.html")
     m = Model()
     org_label = t["organisation"]
     # the required supervisor level, as the report's text says it
     intro = " ".join(t["intro"]["supervisors"].split("{level}")[0].split()[-2:])
-    page = htmllib.unescape((folder / "report-fi.html").read_text(encoding="utf-8"))
+    page = htmllib.unescape((folder / "summary-fi.html").read_text(encoding="utf-8"))
     required = int(re.search(re.escape(intro) + r"\s+(\d)", page).group(1))
     figure_of = {v: k for k, v in t["figures"].items()}
 

@@ -1,6 +1,6 @@
 """Delivery through a REAL SMTP server (aiosmtpd on 127.0.0.1) into the warehouse ledger.
 
-The mails are parsed back: subject, language, recipients, CID charts, the PDF attachment (opened
+The mails are parsed back: subject, language, recipients, the cover note (no images), the PDF attachment (opened
 with pypdf) and the XLSX attachment (read with openpyxl). The ledger stops a second send;
 resend=True sends again; a run killed half-way resumes without duplicates or gaps; a 4xx is
 retried; a 5xx fails naming the recipient and the server's answer.
@@ -155,10 +155,11 @@ def test_mails_arrive_in_each_recipients_language(report, db, recipients, smtp):
             "sv": "Hur utbildningsanvisningen genomfördes 2024 – rapport till personalsektionen",
         }[lang]
         html = msg.get_body(("html",)).get_content()
-        # every chart is a CID image of the message, no file reference is left
-        cids = {p["Content-ID"].strip("<>") for p in msg.walk() if p.get_content_type() == "image/png"}
-        assert len(cids) == 4
-        assert all(f'src="cid:{c}"' in html for c in cids) and "charts/" not in html
+        # the body is a cover note: no charts or images (the PDF holds them), no file reference
+        assert not [p for p in msg.walk() if p.get_content_maintype() == "image"]
+        assert "<img" not in html and "charts/" not in html and "<table" not in html
+        assert {"fi": "Hyvät henkilöstöjaoston jäsenet",
+                "sv": "Bästa ledamöter i personalsektionen"}[lang] in html
         files = {p.get_filename(): p.get_content() for p in msg.iter_attachments()}
         assert len(files) == 2, files.keys()
         pdf_name = next(n for n in files if n.endswith(".pdf"))
@@ -176,7 +177,11 @@ def test_mails_arrive_in_each_recipients_language(report, db, recipients, smtp):
         first = wb.worksheets[0]
         assert first["A2"].value == ("Koulutusohjeen toteutuminen 2024" if lang == "fi"
                                      else "Hur utbildningsanvisningen genomfördes 2024")
-        assert msg.get_body(("plain",)).get_content().startswith(first["A2"].value)
+        plain = msg.get_body(("plain",)).get_content()
+        assert plain.startswith(first["A2"].value)
+        # the plain-text part is the cover note too: greeting, targets, attachments
+        assert {"fi": "Hyvät henkilöstöjaoston jäsenet", "sv": "Bästa ledamöter i personalsektionen"}[lang] in plain
+        assert pdf_name in plain and xlsx_name in plain and "<" not in plain
     rows = ledger(warehouse.engine_for(db), report_id(report[1]))
     assert sorted(r["recipient"] for r in rows) == sorted(COMMITTEE)
     assert all(r["sends"] == 1 and r["smtp_reply"].startswith("250") for r in rows)

@@ -131,9 +131,13 @@ def test_hr_conclusions_go_into_the_sent_report_and_the_figures_stay(tmp_path, s
     assert final.files["report_pdf_fi"]["sha256"] != d.files["report_pdf_fi"]["sha256"]
     fi_html = htmllib.unescape(re.sub(r"<[^>]+>", " ", Path(final.paths()["report_html_fi"]).read_text("utf-8")))
     assert "Johtopäätökset ja toimenpide-ehdotukset" in fi_html
-    assert "Tavoitekeskustelut käydään kaikkien kanssa." in fi_html and "- Lisää koulutusta" in fi_html
+    assert "Tavoitekeskustelut käydään kaikkien kanssa." in fi_html and "Lisää koulutusta" in fi_html
+    # HR's "- " lines are a list of points in the mail
+    assert '<li class="conclusion"' in Path(final.paths()["report_html_fi"]).read_text("utf-8")
     assert "Lisätietoja antaa: Hanna HR, puh. 09 123." in " ".join(fi_html.split())
-    assert fi_html.index("Johtopäätökset") < fi_html.index("Tavoitteiden toteutuminen")
+    # the mail is the cover note: the targets in brief, then HR's conclusions, then the attachments
+    assert fi_html.index("Koulutuspäivät / htv") < fi_html.index("Johtopäätökset") < fi_html.index("Liitteet")
+    assert "Luonnos:" not in fi_html and "<img" not in Path(final.paths()["report_html_fi"]).read_text("utf-8")
     sv_pdf = " ".join(p.extract_text() for p in PdfReader(final.paths()["report_pdf_sv"]).pages)
     assert "Slutsatser och förslag till åtgärder" in sv_pdf and "Målsamtal förs med alla." in sv_pdf
     # the draft HR was sent for review is untouched

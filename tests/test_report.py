@@ -95,13 +95,59 @@ def test_outputs_are_written(out):
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_html_mail(out, public, lang):
+def test_html_mail_is_a_cover_note(out, public, lang):
+    """The mail body is a cover note: greeting, the targets in brief, HR's conclusions (a draft
+    says they come with the approval), what the attachments hold — no charts, no tables."""
     folder, _paths = out
     raw = (folder / f"report-{lang}.html").read_text(encoding="utf-8")
-    text = html_text(folder / f"report-{lang}.html")
+    text = " ".join(html_text(folder / f"report-{lang}.html").split())
     t = texts(lang)
     assert f'<html lang="{lang}">' in raw
-    assert "<style" not in raw and 'class="data"' in raw and 'style="' in raw  # CSS inlined
+    assert "<style" not in raw and 'style="' in raw  # CSS inlined
+    assert "<img" not in raw and "<table" not in raw and "data:image" not in raw
+    assert t["title"].format(year=2024) in text
+    assert t["cover"]["greeting"] in text and t["lead"].format(met=2, total=4) in text
+    # every target in brief, with its status in words, value and target
+    assert text.count(t["met"]) + text.count(t["not_met"]) + text.count(t["no_data"]) >= 4
+    assert {"fi": "Koulutuspäivät / htv: 3,6", "sv": "Utbildningsdagar / årsverke: 3,6"}[lang] in text
+    assert {"fi": "(vähintään 2,0)", "sv": "(minst 2,0)"}[lang] in text
+    # no conclusions yet (a draft): it says they come with HR's approval
+    assert t["sections"]["conclusions"] in text and t["cover"]["no_conclusions"] in text
+    # what the attachments hold (the names the mail gives them in the title, as a tip)
+    for k in ("pdf", "xlsx"):
+        assert t["cover"][f"{k}_kind"] in text and t["cover"][k] in text
+        assert f'title="{t["mail"][f"{k}_name"].format(year=2024)}"' in raw
+    assert t["public_document"].format(n=5) in text
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_cover_note_with_conclusions_and_changes(yf, public, lang):
+    """HR's conclusions line by line and the contact person; the hook for the largest changes."""
+    ctx = report.ReportContext(yf.guideline, MADE_ON, "Eka kohta.\n\n<b>Toka</b> kohta.",
+                               "Hanna HR, puh. 09 123")
+    raw = report.render_mail_html(public, lang, ctx, summary_lines=["Muutos yksi.", "Muutos kaksi."])
+    text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+    t = texts(lang)
+    assert raw.count('class="conclusion"') == 2 and "&lt;b&gt;Toka" in raw  # escaped, not HTML
+    assert t["cover"]["no_conclusions"] not in text
+    assert f"{t['contact']}: Hanna HR, puh. 09 123." in text
+    assert t["cover"]["changes"] in text and "Muutos yksi." in text
+    assert text.index(t["cover"]["changes"]) < text.index(t["sections"]["conclusions"])
+    assert t["cover"]["changes"] not in report.render_mail_html(public, lang, ctx, summary_lines=[])
+    # the plain-text part says the same
+    plain = report.render_mail_text(public, lang, ctx, summary_lines=["Muutos yksi."])
+    assert plain.startswith(t["title"].format(year=2024) + "\n")
+    assert "- Muutos yksi." in plain and "Eka kohta." in plain and "<b>Toka</b> kohta." in plain
+    assert f"{t['contact']}: Hanna HR, puh. 09 123." in plain
+    assert t["mail"]["pdf_name"].format(year=2024) in plain and "\u00a0" not in plain
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_web_summary_is_the_full_report(out, public, lang):
+    folder, _paths = out
+    raw = (folder / f"summary-{lang}.html").read_text(encoding="utf-8")
+    text = html_text(folder / f"summary-{lang}.html")
+    t = texts(lang)
     assert t["title"].format(year=2024) in text
     # the first section says target by target whether it was met, in plain words
     first = text[: text.index(t["sections"]["key_figures"])]
@@ -114,11 +160,11 @@ def test_html_mail(out, public, lang):
     # sector names from the organisation file, in the report's language
     names = {"fi": ("Sivistystoimi", "Yleishallinto"), "sv": ("Bildningssektorn", "Allmänna förvaltningen")}
     assert all(n in text for n in names[lang])
-    # every chart is an image of the report folder with alt text in the language
+    # every chart is embedded (vector) with alt text in the language
     srcs = re.findall(r'<img [^>]*src="([^"]+)"', raw)
-    assert len(srcs) == 4 and all((folder / s).is_file() and s.startswith("charts/") for s in srcs)
+    assert len(srcs) >= 4 and all(s.startswith("data:image/svg+xml;base64,") for s in srcs)
     alts = re.findall(r'alt="([^"]+)"', raw)
-    assert len(alts) == 4 and all(len(a) > 40 for a in alts)
+    assert len(alts) == len(srcs) and all(len(a) > 40 for a in alts)
     assert {"fi": "Pylväskaavio: Koulutuspäivät henkilötyövuotta kohden", "sv":
             "Stapeldiagram: Utbildningsdagar per årsverke"}[lang] in htmllib.unescape(alts[0])
     # formatted the language's way; euros whole
@@ -157,7 +203,7 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
     doc = json.loads(Path(paths["figures"]).read_text(encoding="utf-8"))
     wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
     t = texts(lang)
-    assert wb.worksheets[0].title == t["sheets"]["info"]
+    assert [ws.title for ws in wb.worksheets[:2]] == [t["workbook"]["index"], t["sheets"]["info"]]
     n = 0
     for tb in tables(public):
         ws = wb[t["sheets"][tb.id]]
@@ -199,6 +245,64 @@ def test_xlsx_reads_back_with_the_figures(out, yf, public, lang):
                                                                        HIDDEN_MARK, 144]
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_xlsx_index_dates_wrapping_and_print_setup(out, public, lang):
+    """The first sheet lists every sheet with a working link and what it holds; dates are date
+    cells shown d.m.yyyy; long row labels wrap in a row tall enough; every sheet prints on A4,
+    fitted to the width, landscape when wide, with its header row repeated, the title in the
+    header and page numbers in the footer."""
+    import openpyxl
+
+    folder, _paths = out
+    wb = openpyxl.load_workbook(folder / f"report-{lang}.xlsx")
+    t = texts(lang)
+    title = t["title"].format(year=2024)
+    index = wb.worksheets[0]
+    assert index.title == t["workbook"]["index"] and index["A2"].value == title
+    assert [c.value for c in index[4]] == [t["workbook"]["sheet"], t["workbook"]["holds"]]
+    listed = {}
+    for row in index.iter_rows(min_row=5):
+        link = row[0].hyperlink
+        assert link is not None and link.location, row[0].value
+        sheet, _, cell = link.location.rpartition("!")
+        assert sheet.strip("'").replace("''", "'") == row[0].value and cell == "A1"
+        assert row[1].value and len(row[1].value) >= 3
+        listed[row[0].value] = row[1].value
+    assert list(listed) == wb.sheetnames[1:]  # every other sheet, in order
+    by_id = {tb.id: tb for tb in tables(public)}
+    assert listed[t["sheets"]["costs_by_sector"]] == t["tables"]["costs_by_sector"]
+
+    info = wb[t["sheets"]["info"]]
+    dates = {r[0].value: r[1] for r in info.iter_rows() if r[0].value in (
+        t["columns"]["made_on"], t["columns"]["data_date"])}
+    assert [(c.value, c.number_format) for c in dates.values()] == [
+        (dt.datetime(2025, 2, 3), "d.m.yyyy"), (dt.datetime(2024, 12, 31), "d.m.yyyy")]
+    date_text = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+    for ws in wb.worksheets:
+        assert not [c.coordinate for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str) and date_text.match(c.value)], ws.title
+        ps = ws.page_setup
+        assert int(ps.paperSize) == 9 and ws.sheet_properties.pageSetUpPr.fitToPage  # A4
+        assert ps.fitToWidth == 1 and ps.fitToHeight == 0
+        assert ws.oddHeader.left.text == title and "&P" in ws.oddFooter.right.text
+        assert t["page"] in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        if ws.title in (index.title, info.title):
+            continue
+        tb = next(tb for tb in by_id.values() if t["sheets"][tb.id] == ws.title)
+        assert ws.print_title_rows == "$1:$1"
+        assert ps.orientation == ("landscape" if len(tb.columns) >= 5 else "portrait"), ws.title
+        width = ws.column_dimensions["A"].width
+        for row in ws.iter_rows(min_row=2, max_row=len(tb.rows) + 1):
+            a = row[0]
+            assert a.alignment.wrap_text, (ws.title, a.coordinate)
+            if len(a.value) > width - 2:  # wraps: the row is tall enough for its lines
+                lines = -(-len(a.value) // int(width - 2))
+                assert (ws.row_dimensions[a.row].height or 0) >= 15 * lines, (ws.title, a.value)
+    # a long label does wrap somewhere (the working-time parts)
+    wt = wb[t["sheets"]["working_time"]]
+    assert any((wt.row_dimensions[r].height or 0) > 15 for r in range(2, 5))
+
+
 def test_no_language_mixing(out):
     """No Finnish-only text in the Swedish outputs and the other way round."""
     folder, _paths = out
@@ -226,6 +330,7 @@ def test_no_language_mixing(out):
     for lang, other in (("fi", "sv"), ("sv", "fi")):
         texts_out = {
             "html": html_text(folder / f"report-{lang}.html"),
+            "summary": html_text(folder / f"summary-{lang}.html"),
             "pdf": " ".join(pdf_pages(folder / f"report-{lang}.pdf")),
             "xlsx": "\n".join(xlsx_values(folder / f"report-{lang}.xlsx")),
         }
@@ -278,3 +383,78 @@ def test_2022_2023_comparison_is_flagged(small_frames, lang, words):
     page24 = report.render_report_html(report.suppress(doc24, 5), lang,
                                        report.ReportContext(g, dt.date(2025, 1, 15)))
     assert words not in htmllib.unescape(page24)
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: measured with matplotlib's own renderer (tests/chart_checks.py)
+
+
+def _pct(v):
+    return f"{fmt(v, 'fi', 'pct')}\u00a0%"
+
+
+@pytest.mark.parametrize("values, target, kind", [
+    ([69.8, 58.1, 75.3, 90.0, 100.0, 68.2], 70.0, "pct"),  # a label just left of the line
+    ([94.0, 90.0, 81.0, 90.9], 90.0, "pct"),  # the target near the right edge ("tavoite 90,0 %")
+    ([2.34, 1.74, 1.71, 2.09], 2.0, "num"),  # ticks 0,8 / 1,6 / 2,4 used to skip 2,0
+    ([0.05, 1.98, 2.02, 12.0], 2.0, "num"),  # too short for a label inside; far past the line
+    ([15.2, 3.0], 15.0, "num"),
+    ([75.3, 58.1, 69.8, 68.2], 70.0, "pct-long"),  # long labels: a narrow axis (50 % and 70 %)
+])
+def test_chart_labels_stay_off_the_target_line_and_inside(values, target, kind):
+    from chart_checks import problems
+
+    from osaava.report.charts import Bar, bar_figure
+
+    name = "Typ av anställningsförhållande {}" if kind.endswith("-long") else "Toimiala {}"
+    kind = kind.removesuffix("-long")
+    bars = [Bar(name.format(i), v, fill="#c4c4c4") for i, v in enumerate(values[:-1])]
+    bars += [Bar("Koko kaupunki", values[-1]), Bar("Pieni", None, hidden=True)]
+    vt = _pct if kind == "pct" else (lambda v: fmt(v, "fi", "num"))
+    extra = {"x_max": 100.0, "ticks": [0, 50, 100],
+             "tick_text": lambda v: f"{fmt(int(v), 'fi', 'int')}\u00a0%"} if kind == "pct" else {}
+    fig = bar_figure(bars, "Koulutukseen osallistuneiden osuus, %", vt, target,
+                     f"tavoite {vt(target)}", hidden_note=".. = pieni ryhmä, luku piilotettu",
+                     **extra)
+    assert problems(fig, target) == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_report_charts_are_readable_and_the_same_bytes_every_time(public, lang):
+    from chart_checks import problems
+
+    from osaava.report.html import render_chart_figures
+
+    figs = render_chart_figures(public, lang)
+    targets = {x["key"]: x["target"] for x in public["targets"]}
+    keys = {"training_days_per_htv": "training_days_per_htv",
+            "discussion_coverage_pct": "discussion_coverage_pct",
+            "share_trained_by_group": "share_trained_pct"}
+    for name, _title, _alt, fig in figs:
+        assert problems(fig, targets.get(keys.get(name))) == [], name
+    one, two = report.render_charts(public, lang), report.render_charts(public, lang)
+    for a, b in zip(one, two):
+        assert a.png == b.png and a.svg == b.svg, a.name
+        assert a.svg.startswith(b"<?xml") and b"<dc:date>" not in a.svg and b"Matplotlib v" not in a.svg
+        assert b"<text" not in a.svg  # glyphs as outlines: the PDF and a phone need no fonts
+
+
+def test_hatching_only_where_it_tells_parts_apart(public):
+    """One pattern in the charts: the direct part of the cost bars (the legend names it)."""
+    from matplotlib.patches import Rectangle
+
+    from osaava.report.html import render_chart_figures
+
+    for name, _t, _a, fig in render_chart_figures(public, "fi"):
+        hatches = {p.get_hatch() for p in fig.findobj(Rectangle) if p.get_hatch()}
+        assert hatches == ({"////"} if name == "total_cost_per_htv_eur" else set()), name
+
+
+def test_target_ticks():
+    from osaava.report.charts import target_ticks
+
+    assert target_ticks(2.0, 2.8) == [0, 1, 2]
+    assert 2.0 in target_ticks(2.0, 3.1) and 90 in target_ticks(90.0, 120, [0, 50, 100])
+    assert max(target_ticks(90.0, 125, [0, 50, 100])) <= 100  # a share's scale ends at 100 %
+    assert target_ticks(70.0, 105, [0, 50, 100]) == [0, 50, 70, 100]
+    assert target_ticks(None, 1100) == [0, 300, 600, 900]

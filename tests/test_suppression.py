@@ -59,8 +59,8 @@ def public_files(folder: Path) -> list[Path]:
 def file_text(p: Path) -> str:
     if p.suffix == ".html":
         raw = p.read_text(encoding="utf-8")
-        # embedded chart images are checked as PNG files; their base64 is no text
-        return htmllib.unescape(re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", raw))
+        # embedded charts (the drawings of the PNG files, which are checked) are no text
+        return htmllib.unescape(re.sub(r"data:image/(?:png|svg\+xml);base64,[A-Za-z0-9+/=]+", "", raw))
     if p.suffix == ".pdf":
         from pypdf import PdfReader
 
@@ -76,6 +76,8 @@ def file_text(p: Path) -> str:
         return "\n".join(vals)
     if p.suffix == ".png":
         return p.read_bytes().decode("latin-1")  # PNG text chunks, if any
+    if p.suffix == ".txt":  # the mail's plain-text part
+        return p.read_text(encoding="utf-8")
     raise AssertionError(f"unexpected public file {p}")
 
 
@@ -205,8 +207,8 @@ def test_every_public_file_is_checked(out):
     folder, paths = out
     names = {p.name for p in public_files(folder)}
     for lang in ("fi", "sv"):
-        assert {f"report-{lang}.html", f"report-{lang}.pdf", f"report-{lang}.xlsx",
-                f"summary-{lang}.html"} <= names
+        assert {f"report-{lang}.html", f"report-{lang}.txt", f"report-{lang}.pdf",
+                f"report-{lang}.xlsx", f"summary-{lang}.html"} <= names
         assert sum(n.startswith(f"report-{lang}-") and n.endswith(".png") for n in names) == 4
     assert set(paths) >= {"figures", "findings"}
 
@@ -227,13 +229,23 @@ def test_no_employee_numbers_names_or_causes_in_public_files(out):
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_html_and_pdf_show_exactly_the_public_cells(out, public, lang):
-    """Each table of the mail, the web page and the PDF shows the public cells, '..' where
-    hidden: no cell under the threshold gets into the text."""
+    """Each table of the web page and the PDF shows the public cells, '..' where hidden: no
+    cell under the threshold gets into the text. (The mail is a cover note without tables; its
+    target boxes are the public targets, '..' where hidden.)"""
     folder, _paths = out
     from osaava.report import ReportContext, label
 
     ctx = ReportContext(guideline_for_year(2024), dt.date(2025, 2, 3))
-    for name in (f"report-{lang}.html", f"summary-{lang}.html"):
+    mail = htmllib.unescape((folder / f"report-{lang}.html").read_text(encoding="utf-8"))
+    assert "<table" not in mail
+    boxes = re.findall(r'<div class="target ([a-z_]+)"', mail)
+    assert boxes == ["nodata" if x["met"] is None else ("met" if x["met"] else "not_met")
+                     for x in public["targets"]]
+    for x in public["targets"]:
+        if x.get("hidden"):
+            name = re.escape(texts(lang)["target_names"][x["key"]])
+            assert re.search(name + r':</span> <span class="v"[^>]*>\.\.</span>', mail), x["key"]
+    for name in (f"summary-{lang}.html",):
         raw = htmllib.unescape((folder / name).read_text(encoding="utf-8"))
         rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", raw, flags=re.S)
         cells = [[re.sub(r"<[^>]+>", "", c).strip()
@@ -282,7 +294,7 @@ def test_xlsx_has_no_small_count(out, public, yf, lang):
 
 def test_chart_alt_texts_use_only_public_values(out, public):
     folder, _paths = out
-    raw = htmllib.unescape((folder / "report-fi.html").read_text(encoding="utf-8"))
+    raw = htmllib.unescape((folder / "summary-fi.html").read_text(encoding="utf-8"))
     alts = re.findall(r'alt="([^"]+)"', raw)
     assert "Sivistystoimi .." in alts[0] and "Yleishallinto .." in alts[0]
     assert "Koko kaupunki 3,6" in alts[0]

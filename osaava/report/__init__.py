@@ -14,8 +14,8 @@ Everything public is made from the one output of the disclosure step
 from osaava.disclosure import FAMILIES, GROUP_FAMILIES, PUBLIC_FIGURES, kind_of  # noqa: F401
 from osaava.figures import PERSON_FIGURES
 from osaava.report.document import dumps, figures_document, report_id, suppress
-from osaava.report.html import (chart_file, render_charts, render_mail_html, render_pdf,
-                                render_report_html, render_summary_html)
+from osaava.report.html import (chart_file, render_charts, render_mail_html, render_mail_text,
+                                render_pdf, render_report_html, render_summary_html)
 from osaava.report.i18n import (HIDDEN_MARK, LANGS, LOCALES, MISSING_MARK, ReportContext, column,
                                 fmt, fmt_cell, fmt_date, fmt_number, label, texts)
 from osaava.report.xlsx import NUMBER_FORMATS, render_xlsx
@@ -24,6 +24,7 @@ assert {m for f in FAMILIES for m in f.members} | set(PUBLIC_FIGURES) == set(PER
 
 __all__ = ["HIDDEN_MARK", "LANGS", "LOCALES", "MISSING_MARK", "NUMBER_FORMATS", "ReportContext",
            "chart_file", "column", "dumps", "figures_document", "fmt", "fmt_cell", "fmt_date",
-           "fmt_number", "kind_of", "label", "render_charts", "render_mail_html", "render_pdf",
+           "fmt_number", "kind_of", "label", "render_charts", "render_mail_html", "render_mail_text",
+           "render_pdf",
            "render_report_html", "render_summary_html", "render_xlsx", "report_id", "suppress",
            "texts"]

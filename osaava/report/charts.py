@@ -1,16 +1,21 @@
-"""The report's charts: PNG bytes from the public (suppressed) document, with alt text.
+"""The report's charts: SVG (vector, for the PDF and the web page) and PNG bytes from the public
+(suppressed) document, with alt text.
 
 Pure: matplotlib's object API with the Agg canvas (no pyplot, no global backend switch), texts
 handed in by the caller (so no language is spelled here), numbers formatted by the caller's
-``fmt``. Readable in grey-scale print: every series has its own hatching and a grey level, the
-target is a dashed line with its value written next to it, and every bar carries its value.
+``fmt``. Readable in grey-scale print: the city's bar is dark and the sectors' light, a pattern
+only where it tells parts apart (direct / indirect costs, with a legend), the target a dashed
+line with its value written next to it and as a tick of the axis, and every bar carries its
+value — never over the target line and never outside the chart (:func:`_place_labels` measures
+them). Text is at least 12 px when the chart fills a phone's column (:data:`PHONE_PX`).
 Deterministic: the same document gives the same bytes (DejaVu Sans from matplotlib itself, no
-time stamp or software version in the PNG).
+time stamp or software version in the PNG or SVG, a fixed SVG hash salt).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,22 +28,37 @@ from matplotlib.figure import Figure
 from osaava.disclosure import RESIDUAL
 from osaava.report.tables import cell, ordered_groups, sectors
 
-WIDTH_IN = 4.6  # 690 px at 150 dpi: shown at 100 % of a phone's width, labels stay legible
-DPI = 150
+WIDTH_IN = 4.6  # the figure's width; shown 351 px wide on a phone, 10.5 cm wide in the PDF
+DPI = 150  # the PNG: 690 px wide
+PHONE_PX = 351  # a phone's column: 375 px less the page's 2 × 12 px padding
+MIN_TEXT_PX = 12.0  # no chart text smaller than this at PHONE_PX
 ORG_FILL = "#33475b"  # the whole city: dark
-SECTOR_FILLS = ("#d9d9d9", "#bfbfbf", "#f2f2f2", "#a6a6a6", "#e6e6e6")
-SECTOR_HATCHES = ("//", "\\\\", "xx", "..", "++")
+SECTOR_FILL = "#c4c4c4"  # a sector or group: light grey, one colour (the label names the bar)
+PART_FILLS = (("#ffffff", "////"), ("#8c8c8c", ""))  # stacked parts: white hatched, grey plain
+VALUE_PT = 12.5
+SMALL_PT = 12.0  # ticks, target text, legend, notes: 12 pt × 351 / 4.6 in / 72 = 12.7 px
+TITLE_PT = 13.5
 RC = {
     "font.family": "DejaVu Sans",
-    "font.size": 12.5,
-    "axes.titlesize": 13.5,
+    "font.size": VALUE_PT,
+    "axes.titlesize": TITLE_PT,
     "axes.edgecolor": "#444444",
     "hatch.linewidth": 0.8,
     "hatch.color": "#222222",
     "svg.hashsalt": "osaava",
+    "svg.fonttype": "path",  # glyphs as outlines: the PDF needs no fonts, the bytes stay fixed
     "path.simplify": False,
     "text.parse_math": False,  # a label from the data is text, never mathtext ("$…$")
 }
+
+
+def text_px(size_pt: float, shown_px: float = PHONE_PX) -> float:
+    """The size in CSS px of text of ``size_pt`` points when the chart is shown ``shown_px``
+    wide."""
+    return size_pt / 72 * shown_px / WIDTH_IN
+
+
+assert text_px(SMALL_PT) >= MIN_TEXT_PX
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ class Chart:
     title: str
     alt: str
     png: bytes
+    svg: bytes = b""  # the same chart as vector graphics (the PDF and the web page use it)
 
 
 @dataclass(frozen=True)
@@ -63,44 +84,163 @@ def _wrap(text: str, width: int = 18) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def _png(fig: Figure) -> bytes:
-    """The figure as PNG. Every text is drawn as it is: a label from the data (a sector name
-    with "$…$") is never parsed as mathtext."""
+def _plain_text(fig: Figure) -> None:
+    """Every text is drawn as it is: a label from the data (a sector name with "$…$") is never
+    parsed as mathtext."""
     import matplotlib.text
 
     for text in fig.findobj(matplotlib.text.Text):
         text.set_parse_math(False)
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as PNG (no software name or time stamp)."""
+    _plain_text(fig)
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},
-                pil_kwargs={"optimize": False})
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},
+                    pil_kwargs={"optimize": False})
     return buf.getvalue()
 
 
-def bar_chart(bars: list[Bar], title: str, value_text: Callable[[float], str],
-              target: float | None = None, target_text: str = "", x_max: float | None = None,
-              hidden_text: str = "..", missing_text: str = "–",
-              stacked: list[tuple[str, str, str, list[float | None]]] | None = None,
-              ticks: list[float] | None = None,
-              tick_text: Callable[[float], str] | None = None,
-              hidden_note: str = "") -> bytes:
+def _svg(fig: Figure) -> bytes:
+    """The figure as SVG: text as outlines, no date or creator, fixed ids (``svg.hashsalt``)."""
+    _plain_text(fig)
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def render(fig: Figure) -> tuple[bytes, bytes]:
+    """(PNG, SVG) of a figure."""
+    return _png(fig), _svg(fig)
+
+
+def target_ticks(target: float | None, x_max: float, ticks: list[float] | None = None,
+                 min_gap: float = 0.15) -> list[float]:
+    """Axis ticks that include the target. First choice: evenly spaced ticks from 0 with a
+    round step (1, 2, 2.5, 3 or 5 × 10ⁿ) that the target is a multiple of, three to six of them
+    up to ``x_max`` (a target of 2.0 gives 0, 1, 2, 3). Otherwise ``ticks`` (or matplotlib's
+    own choice of about four) with the target added and any tick closer to it than ``min_gap``
+    of the axis dropped, so that no two tick labels run into each other."""
+    if ticks is not None:  # the given ticks say how far the scale goes (100 % for a share)
+        x_max = min(x_max, max(ticks))
+
+    def within(vs) -> list[float]:
+        return [float(v) for v in vs if 0 <= v <= x_max + 1e-9]
+
+    if target is not None and target > 0:
+        best = None
+        for exp in range(-3, 7):
+            for m in (1, 2, 2.5, 3, 5):
+                step = m * 10.0 ** exp
+                k = target / step
+                if abs(k - round(k)) > 1e-9:
+                    continue
+                vs = within(step * i for i in range(int(x_max / step + 1e-9) + 1))
+                if 3 <= len(vs) <= 6 and (best is None or abs(len(vs) - 4) < abs(len(best) - 4)):
+                    best = vs
+        if best:
+            return best
+    base = within(ticks if ticks is not None
+                  else matplotlib.ticker.MaxNLocator(4).tick_values(0, x_max))
+    if target is None:
+        return base
+    keep = [v for v in base if abs(v - target) >= min_gap * x_max]
+    return sorted(set(keep) | {float(target)})
+
+
+def _label_boxes(fig: Figure, texts) -> list:
+    renderer = fig.canvas.get_renderer()
+    return [t.get_window_extent(renderer) for t in texts]
+
+
+def _place_labels(fig: Figure, ax, values: list[tuple[object, float, bool]], target: float | None,
+                  target_label, pad_px: float, set_ticks: Callable[[float], None]) -> None:
+    """Places each value label (text, bar end, dark bar?) so that it neither crosses the target
+    line nor leaves the axes: at the bar's end; inside the bar's end when that would cross the
+    line; just right of the line when the bar is too short for that. The axis is widened until
+    every label fits, and the figure keeps room for the last tick label. Labels take no part in
+    the layout, so measuring them does not move the axes."""
+    right = 1.0
+    for _round in range(10):
+        set_ticks(ax.get_xlim()[1])
+        fig.draw_without_rendering()
+        inv = ax.transData.inverted()
+
+        def data_width(px: float) -> float:
+            return abs(inv.transform((px, 0))[0] - inv.transform((0, 0))[0])
+
+        pad = data_width(pad_px)
+        line = target
+        needed = ax.get_xlim()[1]
+        for (text, end, dark), bb in zip(values, _label_boxes(fig, [v[0] for v in values])):
+            width = data_width(bb.width)
+            x, ha, inside = end + pad, "left", False
+            if line is not None and x - pad <= line <= x + width + pad:  # on or over the line
+                if end - pad - width >= pad:  # room inside the bar, left of the line
+                    x, ha, inside = end - pad, "right", True
+                else:
+                    x = line + pad
+            text.set_x(x)
+            text.set_horizontalalignment(ha)
+            text.set_color("#ffffff" if inside and dark else "#000000")
+            text.set_bbox(None if inside else {"facecolor": "white", "edgecolor": "none",
+                                               "pad": 1.0})
+            if not inside:
+                needed = max(needed, x + width + pad)
+        if target_label is not None:
+            width = data_width(_label_boxes(fig, [target_label])[0].width)
+            if target + pad + width <= needed:  # room right of the line
+                target_label.set_x(target + pad)
+                target_label.set_horizontalalignment("left")
+            else:  # the line is near the right edge: written on the left of the line
+                target_label.set_x(target - pad)
+                target_label.set_horizontalalignment("right")
+        # the last tick label may reach past the figure's edge: keep room for it
+        ticks = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+        over = max([bb.x1 for bb in ticks] + [0.0]) - fig.bbox.x1
+        if needed <= ax.get_xlim()[1] + 1e-9 and over <= 0:
+            return
+        if over > 0:
+            right -= (over + 4) / fig.bbox.width
+            fig.get_layout_engine().set(rect=(0, 0, right, 1))
+        ax.set_xlim(0, max(needed, ax.get_xlim()[1]))
+    fig.draw_without_rendering()
+
+
+def bar_figure(bars: list[Bar], title: str, value_text: Callable[[float], str],
+               target: float | None = None, target_text: str = "", x_max: float | None = None,
+               hidden_text: str = "..", missing_text: str = "–",
+               stacked: list[tuple[str, str, str, list[float | None]]] | None = None,
+               ticks: list[float] | None = None,
+               tick_text: Callable[[float], str] | None = None,
+               hidden_note: str = "") -> Figure:
     """Horizontal bars, top to bottom in the given order. ``stacked`` (legend label, fill,
-    hatch, values) splits each bar into parts whose sum is the bar's value."""
+    hatch, values) splits each bar into parts whose sum is the bar's value. The target is a
+    dashed line, a tick of the axis and a label above the bars."""
     with matplotlib.rc_context(RC):
         n = len(bars)
-        fig = Figure(figsize=(WIDTH_IN, 1.15 + 0.5 * n + (0.45 if stacked else 0)), dpi=DPI,
-                     layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 1.2 + 0.5 * n + (0.45 if stacked else 0)
+                              + (0.3 if hidden_note and any(b.hidden for b in bars) else 0)),
+                     dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         ys = list(range(n))[::-1]
         values = [b.value for b in bars if b.value is not None and not b.hidden]
         top = max(values + ([target] if target is not None else []) + [0.0])
-        x_max = max(x_max or 0.0, top * 1.32 if top > 0 else 1.0)
+        x_max = max(x_max or 0.0, top * 1.12 if top > 0 else 1.0)
+        labels = []
         for y, b in zip(ys, bars):
             if b.header:
                 continue
             if b.hidden or b.value is None:
-                ax.text(x_max * 0.01, y, hidden_text if b.hidden else missing_text,
-                        va="center", ha="left", fontsize=12.5)
+                t = ax.text(x_max * 0.01, y, hidden_text if b.hidden else missing_text,
+                            va="center", ha="left", fontsize=VALUE_PT)
+                t.set_in_layout(False)
                 continue
             if stacked:
                 left = 0.0
@@ -113,41 +253,76 @@ def bar_chart(bars: list[Bar], title: str, value_text: Callable[[float], str],
             else:
                 ax.barh(y, b.value, height=0.62, color=b.fill, hatch=b.hatch, edgecolor="#222222",
                         linewidth=0.8)
-            ax.text(b.value + x_max * 0.015, y, value_text(b.value), va="center", ha="left",
-                    fontsize=12.5, fontweight="bold" if b.fill == ORG_FILL else "normal",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=5)
+            t = ax.text(b.value, y, value_text(b.value), va="center", ha="left",
+                        fontsize=VALUE_PT, fontweight="bold" if b.fill == ORG_FILL else "normal",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0}, zorder=5)
+            t.set_in_layout(False)
+            t.osaava_role = "value"
+            labels.append((t, b.value, b.fill == ORG_FILL and not stacked))
+        target_label = None
         if target is not None:
-            ax.axvline(target, color="#000000", linestyle=(0, (5, 3)), linewidth=1.6)
-            ax.text(target, n - 0.45, f" {target_text}", va="bottom", ha="left", fontsize=11.5)
+            ax.axvline(target, color="#000000", linestyle=(0, (5, 3)), linewidth=1.6, zorder=4)
+            target_label = ax.text(target, n - 0.5, target_text, va="bottom", ha="left",
+                                   fontsize=SMALL_PT, zorder=5)
+            target_label.set_in_layout(False)
+            target_label.osaava_role = "target"
         ax.set_yticks(ys)
         ax.set_yticklabels([_wrap(b.label) for b in bars])
         for tick, b in zip(ax.get_yticklabels(), bars):
             if b.header or b.fill == ORG_FILL:
                 tick.set_fontweight("bold")
         ax.set_xlim(0, x_max)
-        ax.set_ylim(-0.6, n - 0.4 + (0.5 if target is not None else 0))
-        ax.tick_params(axis="y", length=0)
-        ax.tick_params(axis="x", labelsize=11.5)
+        ax.set_ylim(-0.6, n - 0.4 + (0.75 if target is not None else 0))
+        ax.tick_params(axis="y", length=0, labelsize=VALUE_PT)
+        ax.tick_params(axis="x", labelsize=SMALL_PT)
         tick_text = tick_text or value_text
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: tick_text(v)))
-        if ticks is not None:
-            ax.set_xticks(ticks)
-        else:
-            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         if hidden_note and any(b.hidden for b in bars):
-            fig.supxlabel(hidden_note, x=0.02, ha="left", fontsize=10.5, color="#222222")
-        fig.suptitle(_wrap(title, 36), x=0.02, ha="left", fontweight="bold",
-                     fontsize=RC["axes.titlesize"])
+            fig.supxlabel(hidden_note, x=0.02, ha="left", fontsize=SMALL_PT, color="#222222")
+        fig.suptitle(_wrap(title, 36), x=0.02, ha="left", fontweight="bold", fontsize=TITLE_PT)
         if stacked:
             from matplotlib.patches import Patch
 
             handles = [Patch(facecolor=fill, hatch=hatch, edgecolor="#222222", label=label)
                        for label, fill, hatch, _v in stacked]
             fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False,
-                       fontsize=11.5)
-        return _png(fig)
+                       fontsize=SMALL_PT)
+        _plain_text(fig)
+        dropped: set[float] = set()
+
+        def set_ticks(x_max: float) -> None:
+            ax.set_xticks([v for v in target_ticks(target, x_max, ticks) if v not in dropped])
+
+        _place_labels(fig, ax, labels, target, target_label, pad_px=0.012 * WIDTH_IN * DPI,
+                      set_ticks=set_ticks)
+        # tick labels that run into each other (a narrow axis): the one nearer the target goes,
+        # never 0 or the target itself
+        for _round in range(6):
+            fig.draw_without_rendering()
+            shown = [(t.get_window_extent(), v) for t, v in
+                     zip(ax.get_xticklabels(), ax.get_xticks()) if t.get_text()]
+            clash = next(((a, b) for a, b in zip(shown, shown[1:])
+                          if a[0].x1 + 4 > b[0].x0), None)
+            if clash is None:
+                break
+            keep = {0.0} | ({float(target)} if target is not None else set())
+            cands = [v for _bb, v in clash if float(v) not in keep] or [clash[1][1]]
+            dropped.add(float(max(cands, key=lambda v: -abs(v - (target or 0)))
+                              if target is not None else cands[-1]))
+            set_ticks(ax.get_xlim()[1])
+        # the target's tick in bold (the ticks' places are known once drawn)
+        fig.draw_without_rendering()
+        for tick in ax.xaxis.get_major_ticks():
+            tick.label1.set_fontweight("bold" if target is not None
+                                       and math.isclose(tick.get_loc(), target) else "normal")
+        return fig
+
+
+def bar_chart(*args, **kwargs) -> bytes:
+    """:func:`bar_figure` as PNG bytes."""
+    return _png(bar_figure(*args, **kwargs))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,10 +331,9 @@ def bar_chart(bars: list[Bar], title: str, value_text: Callable[[float], str],
 
 def _sector_bars(doc: dict, key: str, name: Callable[[tuple], str]) -> list[Bar]:
     bars = []
-    for i, s in enumerate(sectors(doc)):
+    for s in sectors(doc):
         c = cell(doc, f"sectors/{s}/{key}", "num")
-        bars.append(Bar(name(("sector", s)), c.value, c.hidden, SECTOR_FILLS[i % 5],
-                        SECTOR_HATCHES[i % 5]))
+        bars.append(Bar(name(("sector", s)), c.value, c.hidden, SECTOR_FILL))
     c = cell(doc, f"organisation/{key}", "num")
     bars.append(Bar(name(("org",)), c.value, c.hidden))
     return bars
@@ -181,7 +355,15 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
            ) -> list[Chart]:
     """The report's charts for one language: ``t`` its texts, ``name`` turns a label spec into
     words, ``fmt(value, kind)`` formats a number the language's way."""
-    out: list[Chart] = []
+    return [Chart(n, title, alt, *render(fig))
+            for n, title, alt, fig in chart_figures(doc, t, name, fmt)]
+
+
+def chart_figures(doc: dict, t: dict, name: Callable[[tuple], str],
+                  fmt: Callable[[object, str], str]) -> list[tuple[str, str, str, Figure]]:
+    """(name, title, alt text, matplotlib figure) of each chart of :func:`charts`, laid out and
+    ready to save (tests measure the figures)."""
+    out: list[tuple[str, str, str, Figure]] = []
     hidden_text = t["hidden_mark"]
     note = t["charts"]["hidden"].format(mark=hidden_text)
     targets = {x["key"]: x["target"] for x in doc["targets"]}
@@ -194,10 +376,9 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     bars = _sector_bars(doc, key, name)
     vt = lambda v: fmt(v, "num")  # noqa: E731
     title = t["charts"][key]
-    png = bar_chart(bars, title, vt, targets.get(key), target_words(key, "num"),
-                    hidden_text=hidden_text, hidden_note=note)
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")),
-                     png))
+    fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "num"),
+                     hidden_text=hidden_text, hidden_note=note)
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "num")), fig))
 
     # 2. cost per htv by sector: direct and indirect stacked
     key = "total_cost_per_htv_eur"
@@ -207,46 +388,46 @@ def charts(doc: dict, t: dict, name: Callable[[tuple], str], fmt: Callable[[obje
     indirect = [None if b.value is None or d is None else b.value - d for b, d in zip(bars, direct)]
     vt = lambda v: f"{fmt(v, 'eur')} €"  # noqa: E731
     title = t["charts"][key]
-    png = bar_chart(bars, title, vt, hidden_text=hidden_text, hidden_note=note,
-                    stacked=[(t["charts"]["direct"], "#ffffff", "//", direct),
-                             (t["charts"]["indirect"], "#9e9e9e", "..", indirect)])
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text), png))
+    fig = bar_figure(bars, title, vt, hidden_text=hidden_text, hidden_note=note,
+                     stacked=[(t["charts"]["direct"], *PART_FILLS[0], direct),
+                              (t["charts"]["indirect"], *PART_FILLS[1], indirect)])
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text), fig))
 
     # 3. goal-discussion coverage by sector against the target
     key = "discussion_coverage_pct"
     bars = _sector_bars(doc, key, name)
     vt = lambda v: f"{fmt(v, 'pct')}\u00a0%"  # noqa: E731
     title = t["charts"][key]
-    png = bar_chart(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
-                    x_max=118.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
-                    tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
-    out.append(Chart(key, title, _alt(t, key, bars, vt, hidden_text,
-                                      target_words(key, "pct") + " %"), png))
+    fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
+                     x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
+                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
+    out.append((key, title, _alt(t, key, bars, vt, hidden_text, target_words(key, "pct") + " %"),
+                fig))
 
     # 4. share trained by group, every dimension, against the share-trained target
     key = "share_trained_pct"
     bars = []
     for dim in doc["groups"]:
         bars.append(Bar(t["dimensions"][dim], None, header=True))
-        for i, g in enumerate(ordered_groups(doc, dim)):
+        for g in ordered_groups(doc, dim):
             c = cell(doc, f"groups/{dim}/{g}/share_trained_pct", "pct")
             if g == RESIDUAL:
                 label = name(("residual", dim, tuple(doc["groups"][dim][g].get("members") or ())))
             else:
                 label = name(("sector", g)) if dim == "sector" else name(("group", dim, g))
-            bars.append(Bar(label, c.value, c.hidden, SECTOR_FILLS[i % 5], SECTOR_HATCHES[i % 5]))
+            bars.append(Bar(label, c.value, c.hidden, SECTOR_FILL))
     c = cell(doc, "organisation/share_trained_pct", "pct")
     bars.append(Bar(name(("org",)), c.value, c.hidden))
     title = t["charts"]["share_trained_by_group"]
-    png = bar_chart(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
-                    x_max=118.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
-                    tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
-    out.append(Chart("share_trained_by_group", title,
-                     _alt(t, "share_trained_by_group", bars, vt, hidden_text,
-                          target_words(key, "pct") + " %"), png))
+    fig = bar_figure(bars, title, vt, targets.get(key), target_words(key, "pct") + " %",
+                     x_max=100.0, hidden_text=hidden_text, hidden_note=note, ticks=[0, 50, 100],
+                     tick_text=lambda v: f"{fmt(int(v), 'int')}\u00a0%")
+    out.append(("share_trained_by_group", title,
+                _alt(t, "share_trained_by_group", bars, vt, hidden_text,
+                     target_words(key, "pct") + " %"), fig))
 
     # 5. the targets over the years (issue 14)
-    trend = trend_chart(doc, t, fmt)
+    trend = trend_figure(doc, t, fmt)
     if trend is not None:
         out.append(trend)
     return out
@@ -266,6 +447,13 @@ TREND_STYLES = {  # grey-scale safe: each series its own line style and marker
 
 
 def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart | None:
+    """The trend chart alone (PNG and SVG), None when the trend has fewer than two years."""
+    f = trend_figure(doc, t, fmt)
+    return None if f is None else Chart(f[0], f[1], f[2], *render(f[3]))
+
+
+def trend_figure(doc: dict, t: dict, fmt: Callable[[object, str], str]
+                 ) -> tuple[str, str, str, Figure] | None:
     """The targets over the years of ``doc["trend"]`` as lines: the percentages (goal-
     discussion coverage, share trained, the largest gap between groups in points) in the upper
     panel, training days per htv in the lower one; each target a thin dashed line of the same
@@ -301,7 +489,7 @@ def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart 
             if pts:  # the latest value written at its point
                 x, v = pts[-1]
                 ax.annotate(f"{fmt(v, kind)}{unit}", (x, v), textcoords="offset points",
-                            xytext=(6, 0), va="center", ha="left", fontsize=11.5,
+                            xytext=(6, 0), va="center", ha="left", fontsize=SMALL_PT,
                             color="#000000", fontweight="bold")
             if target is not None:
                 ax.axhline(target, color=colour, linestyle=(0, (2, 2)), linewidth=1.0)
@@ -322,8 +510,8 @@ def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart 
         handles.append(Line2D([], [], color="#444444", linestyle=(0, (2, 2)), linewidth=1.0,
                               label=t["charts"]["trend_target"]))
         top.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=1,
-                   frameon=False, fontsize=11.0, handlelength=2.6)
-        top.set_title(t["charts"]["trend_pct"], loc="left", fontsize=12)
+                   frameon=False, fontsize=SMALL_PT, handlelength=2.6)
+        top.set_title(t["charts"]["trend_pct"], loc="left", fontsize=SMALL_PT)
         alt += draw(bottom, "training_days_per_htv", "num", "")
         _vals, target = series("training_days_per_htv")
         hi = max([v for v in _vals if v is not None] + [target or 0.0, 1.0])
@@ -332,18 +520,17 @@ def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart 
         bottom.set_yticks([v for v in ticks if v <= hi * 1.35])
         bottom.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
             lambda v, _p: fmt(v, "num")))
-        bottom.set_title(t["charts"]["trend_days"], loc="left", fontsize=12)
+        bottom.set_title(t["charts"]["trend_days"], loc="left", fontsize=SMALL_PT)
         bottom.set_xticks(xs)
         bottom.set_xticklabels([str(y) for y in years])
         bottom.set_xlim(-0.3, len(years) - 0.4)
         for ax in (top, bottom):
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-            ax.tick_params(labelsize=11.5)
+            ax.tick_params(labelsize=SMALL_PT)
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         title = t["charts"]["trend"]
         fig.suptitle(_wrap(title, 36), x=0.02, ha="left", fontweight="bold",
                      fontsize=RC["axes.titlesize"])
-        png = _png(fig)
     alt_text = t["charts"]["alt_trend"].format(title=title, values="; ".join(alt))
-    return Chart("trend", title, alt_text, png)
+    return "trend", title, alt_text, fig

@@ -1,15 +1,19 @@
-"""The committee report as HTML (mail body, web page) and PDF, from one template
-(``templates/report.html.j2``) and the tables of :mod:`osaava.report.tables`.
+"""The committee report as HTML (mail body, web page) and PDF, from the tables of
+:mod:`osaava.report.tables`:
 
-- the HTML mail body (:func:`render_mail_html`): CSS inlined, one column, charts referenced by
-  file name (the mail builder turns them into CID parts);
-- the PDF appendix (:func:`render_pdf`): WeasyPrint, A4, "Liite"/"Bilaga" header, page numbers.
+- the HTML mail body (:func:`render_mail_html`, ``templates/cover.html.j2``): a cover note for a
+  phone — the targets in brief, HR's conclusions, the contact person and the attachments; CSS
+  inlined, no charts;
+- the web summary (:func:`render_summary_html`) and the PDF appendix (:func:`render_pdf`), the
+  full report from ``templates/report.html.j2``; the PDF on A4 with a "Liite"/"Bilaga" header,
+  page numbers and vector (SVG) charts.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,7 +24,8 @@ from osaava.guideline import Guideline
 from osaava.report.i18n import (HIDDEN_MARK, ReportContext, column, fmt, fmt_cell, fmt_date,
                                 fmt_number, guideline_name, label, pkg_dir, report_title, texts)
 from osaava.report.summary import largest_changes
-from osaava.report.tables import FINDING_TABLES, equity_gap_comparison, target_change, tables
+from osaava.report.tables import (FINDING_TABLES, equity_gap_comparison, previous_value,
+                                  target_change, tables)
 
 
 def finding_sections(all_tables: dict) -> list[dict]:
@@ -155,8 +160,28 @@ def render_charts(public: dict, lang: str):
                   lambda v, k: fmt(v, lang, k))
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def render_chart_figures(public: dict, lang: str):
+    """The charts of :func:`render_charts` as laid-out matplotlib figures (name, title, alt,
+    figure), for measuring them."""
+    from osaava.report.charts import chart_figures
+
+    return chart_figures(public, texts(lang), lambda spec: label(spec, lang, public),
+                         lambda v, k: fmt(v, lang, k))
+
+
+def _data_uri(chart) -> str:
+    """The chart as a data: URI — vector (SVG) when the chart has it, else its PNG."""
+    if getattr(chart, "svg", b""):
+        return "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+
+
+def chart_aspect(chart) -> float:
+    """Height / width of a chart (from its PNG header)."""
+    import struct
+
+    w, h = struct.unpack(">II", chart.png[16:24])
+    return h / w
 
 
 def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str = "mail",
@@ -167,7 +192,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
     t = texts(lang)
     g = ctx.guideline
     charts = render_charts(public, lang) if charts is None else charts
-    image_src = image_src or (lambda c: _data_uri(c.png))
+    image_src = image_src or _data_uri
     all_tables = {tb.id: tb for tb in tables(public)}
     year = public["year"]
     batch = public.get("batch") or {}
@@ -199,6 +224,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         gap_lines=gap_lines,
         charts={c.name: c for c in charts},
         image_src=image_src,
+        chart_aspect=chart_aspect,
         cell=lambda c: fmt_cell(c, lang, ctx),
         finding_sections=finding_sections(all_tables),
         label=lambda spec: label(spec, lang, public, ctx),
@@ -233,21 +259,114 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
     )
 
 
-def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None) -> str:
-    """The HTML mail body: CSS inlined (mail clients drop style sheets), charts referenced by
-    their file name (:func:`chart_file`) for the mail builder to turn into CID parts."""
+_POINT = re.compile(r"^\s*[-–•*]\s+")
+
+
+def conclusion_groups(text: str) -> list[dict]:
+    """HR's conclusions as they wrote them, line by line: runs of lines that start with "- "
+    (or "–", "•", "*") become a list of points, other lines paragraphs."""
+    groups: list[dict] = []
+    for line in (x.strip() for x in text.splitlines()):
+        if not line:
+            continue
+        point = bool(_POINT.match(line))
+        if point:
+            line = _POINT.sub("", line)
+        if groups and groups[-1]["points"] == point and point:
+            groups[-1]["lines"].append(line)
+        else:
+            groups.append({"points": point, "lines": [line]})
+    return groups
+
+
+def change_lines(public: dict, lang: str) -> list[str]:
+    """The cover note's "largest changes from last year": the three largest changes as
+    sentences in ``lang`` (:func:`osaava.report.summary.largest_changes`), made from the public
+    document only; none without a previous year. The mail (HTML and text) shows them under the
+    targets."""
+    return largest_changes(public, lang)
+
+
+def cover_context(public: dict, lang: str, ctx: ReportContext,
+                  summary_lines: list[str] | None = None) -> dict:
+    """What the cover note says: the targets in brief, the largest changes (``summary_lines``,
+    by default :func:`change_lines`), HR's conclusions, the contact person and the attachments'
+    names (the names the mail gives them)."""
+    if summary_lines is None:
+        summary_lines = change_lines(public, lang)
+    t = texts(lang)
+    year = public["year"]
+    prev = public.get("previous_year")
+    targets = [dict(x, target=x["target"] + t["target_units"][x["key"]],
+                    previous=t["cover"]["previous"].format(
+                        year=prev["year"], value=fmt_cell(previous_value(public, x["key"]), lang))
+                    if prev and x["previous"] else None)
+               for x in target_sentences(public, lang)]
+    n_met = sum(1 for x in targets if x["status"] == "met")
+    return dict(
+        t=t, lang=lang, year=year, title=report_title(public, lang),
+        made_on=fmt_date(ctx.made_on, lang), targets=targets,
+        lead=t["lead"].format(met=n_met, total=len(targets)),
+        summary_lines=list(summary_lines or ()),
+        conclusions=conclusion_groups(ctx.conclusions),
+        contact=ctx.contact.strip(),
+        pdf_name=t["mail"]["pdf_name"].format(year=year),
+        xlsx_name=t["mail"]["xlsx_name"].format(year=year),
+        public_note=t["public_document"].format(n=public["suppression_min_persons"]),
+    )
+
+
+def render_mail_html(public: dict, lang: str, ctx: ReportContext, charts=None,
+                     summary_lines: list[str] | None = None) -> str:
+    """The HTML mail body: a cover note (``templates/cover.html.j2``) that fits one or two phone
+    screens — greeting, the targets in brief, HR's conclusions and proposals, the contact person
+    and what the attachments hold. CSS inlined (mail clients drop style sheets); no charts and
+    no tables (the PDF attachment holds the full report, the XLSX every table).
+    ``summary_lines``: sentences on the largest changes from last year, shown under the targets
+    (default: :func:`change_lines`). ``charts`` is accepted for callers of the full report and
+    not used."""
     import css_inline
 
-    html = render_report_html(public, lang, ctx, "mail", charts,
-                              image_src=lambda c: chart_file(lang, c.name))
+    html = _env().get_template("cover.html.j2").render(
+        **cover_context(public, lang, ctx, summary_lines))
     return css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False).inline(html)
+
+
+def render_mail_text(public: dict, lang: str, ctx: ReportContext,
+                     summary_lines: list[str] | None = None) -> str:
+    """The mail's plain-text part: the cover note of :func:`render_mail_html` as text (for
+    mail clients and screen readers that show no HTML), the title on the first line."""
+    c = cover_context(public, lang, ctx, summary_lines)
+    t = c["t"]
+    out = [c["title"], f"{t['city']} · {c['made_on']}", "", t["cover"]["greeting"], "",
+           t["cover"]["intro"].format(year=c["year"]), "", c["lead"]]
+    for x in c["targets"]:
+        detail = x["status_text"] + (f" ({x['target']})" if x["status"] != "nodata" else "") + "."
+        if x["previous"]:
+            detail += f" {x['previous']}."
+        out.append(f"{t['status_icons'][x['status']]} {x['figure']}: {x['value']} – {detail}")
+    if c["summary_lines"]:
+        out += ["", t["cover"]["changes"], *(f"- {line}" for line in c["summary_lines"])]
+    out += ["", t["sections"]["conclusions"]]
+    if c["conclusions"]:
+        for group in c["conclusions"]:
+            out += [f"- {line}" if group["points"] else line for line in group["lines"]]
+    else:
+        out.append(t["cover"]["no_conclusions"])
+    if c["contact"]:
+        out += ["", f"{t['contact']}: {c['contact']}."]
+    out += ["", t["cover"]["attachments"],
+            f"- {t['cover']['pdf_kind']} ({c['pdf_name']}): {t['cover']['pdf']}",
+            f"- {t['cover']['xlsx_kind']} ({c['xlsx_name']}): {t['cover']['xlsx']}",
+            "", c["public_note"]]
+    return "\n".join(out).replace("\u00a0", " ") + "\n"
 
 
 def render_summary_html(public: dict, lang: str, guideline: Guideline,
                         made_on: dt.date | None = None, charts=None, conclusions: str = "",
                         contact: str = "") -> str:
     """A self-contained web page of the report (charts embedded): for the intranet or the
-    Prefect UI. Same content as the mail."""
+    Prefect UI: the full report, charts as SVG."""
     ctx = ReportContext(guideline, made_on or dt.date(public["year"] + 1, 1, 1), conclusions, contact)
     return render_report_html(public, lang, ctx, "web", charts)
 

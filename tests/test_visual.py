@@ -423,7 +423,9 @@ def test_issue14_sections_at_375_and_1280(report, lang, tmp_path):
     text = htmllib.unescape(re.sub(r"<[^>]+>", " ", src.read_text(encoding="utf-8")))
     for heading in _section(text, lang):
         assert heading in text, heading
-    assert texts(lang)["charts"]["trend"] in text  # the trend chart (SVG, with its alt text)
+    raw = htmllib.unescape(src.read_text(encoding="utf-8"))
+    assert 'src="data:image/svg+xml' in raw  # the charts, the trend among them, as SVG
+    assert texts(lang)["charts"]["trend"] + ". " in raw  # in the trend chart's alt text
     got = probe(src, tmp_path / "profile")
     assert got["wide"] == [], f"these need sideways scrolling at {WIDTH} px: {got['wide']}"
     for width in (WIDTH, 1280):

@@ -308,6 +308,7 @@ def cover_context(public: dict, lang: str, ctx: ReportContext,
         made_on=fmt_date(ctx.made_on, lang), targets=targets,
         lead=t["lead"].format(met=n_met, total=len(targets)),
         summary_lines=list(summary_lines or ()),
+        changes_heading=t["cover"]["changes"].format(year=prev["year"] if prev else year - 1),
         conclusions=conclusion_groups(ctx.conclusions),
         contact=ctx.contact.strip(),
         pdf_name=t["mail"]["pdf_name"].format(year=year),
@@ -346,7 +347,7 @@ def render_mail_text(public: dict, lang: str, ctx: ReportContext,
             detail += f" {x['previous']}."
         out.append(f"{t['status_icons'][x['status']]} {x['figure']}: {x['value']} – {detail}")
     if c["summary_lines"]:
-        out += ["", t["cover"]["changes"], *(f"- {line}" for line in c["summary_lines"])]
+        out += ["", c["changes_heading"], *(f"- {line}" for line in c["summary_lines"])]
     out += ["", t["sections"]["conclusions"]]
     if c["conclusions"]:
         for group in c["conclusions"]:

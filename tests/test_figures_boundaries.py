@@ -572,6 +572,36 @@ def test_application_required(type_, hours, status, required):
     assert found(f, "application_missing") == required
 
 
+OPTIONAL = G.model_copy(update={"application": G.application.model_copy(update={"external": "optional"})})
+
+
+@pytest.mark.parametrize("g,type_,hours,required", [
+    (G, "ulkoinen", 1.0, 1),          # required: every external one
+    (G, "ulkoinen", 4.5, 1),
+    (G, "sisäinen", 4.5, 1),
+    (G, "sisäinen", 4.0, 0),
+    (OPTIONAL, "ulkoinen", 1.0, 0),   # optional: an external one only like the others, over 4 h
+    (OPTIONAL, "ulkoinen", 4.0, 0),
+    (OPTIONAL, "ulkoinen", 4.5, 1),
+    (OPTIONAL, "verkko", 4.5, 1),
+    (OPTIONAL, "sisäinen", 4.0, 0),
+])
+def test_application_required_under_each_external_rule(g, type_, hours, required):
+    # The rule used to be written `(type != ulkoinen) | ~ext_required` with a Python bool: ~True
+    # is −2 and ~False −1, both truthy, so that guard was always true. The figures happened to
+    # be right under both rules (under `required` every external one is caught by the first
+    # term anyway), so no figure here fails with the old code; this pins both rules, in the
+    # figures and in the persons behind the application cells (osaava.disclosure.exposure).
+    from osaava.disclosure import exposure
+
+    frames = city(employments=[emp("20001")],
+                  trainings=[tr("20001", "2025-03-01", hours, type_=type_)])
+    f = compute(frames, g, CODES, Y)
+    assert f.organisation["applications_required"] == required
+    assert found(f, "application_missing") == required
+    assert exposure(frames, f, g)["organisation"]["persons_applications"] == required
+
+
 @pytest.mark.parametrize("fee,subsidy,approver,ok", [
     (1500.0, 0.0, "esihenkilö", 1),          # exactly 1 500 €: a supervisor may approve
     (1500.01, 0.0, "esihenkilö", 0),

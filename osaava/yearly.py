@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from osaava import warehouse
 from osaava.disclosure import exposure
-from osaava.figures import Figures, compute
+from osaava.figures import Figures, compute, regular_wage_types
 from osaava.guideline import ConfigError, Guideline, guideline_for_year, load_codes
 from osaava.report import figures_document
 
@@ -40,11 +40,15 @@ def resolve_year(year: int | None, now: dt.datetime | None = None) -> int:
     return int(year)
 
 
-def covered_years(frames: dict) -> list[int]:
-    """The years a batch holds data of: payroll lines paid or participations starting in them."""
+def covered_years(frames: dict, pay_years=None) -> list[int]:
+    """The years a batch holds data of: payroll lines paid or participations starting in them.
+    ``pay_years``: the payroll's years when the frames hold only a slice of the payroll
+    (osaava.warehouse.payroll_years)."""
     years: set[int] = set()
     pay = frames.get("payroll")
-    if pay is not None and len(pay):
+    if pay_years is not None:
+        years |= {int(y) for y in pay_years}
+    elif pay is not None and len(pay):
         years |= {int(y) for y in pay["pay_date"].dropna().dt.year.unique()}
     tr = frames.get("trainings")
     if tr is not None and len(tr):
@@ -52,8 +56,8 @@ def covered_years(frames: dict) -> list[int]:
     return sorted(years)
 
 
-def check_covered(frames: dict, year: int, batch_id: int) -> None:
-    years = covered_years(frames)
+def check_covered(frames: dict, year: int, batch_id: int, pay_years=None) -> None:
+    years = covered_years(frames, pay_years)
     if year not in years:
         span = f"{years[0]}–{years[-1]}" if years else "–"
         raise YearNotReportable(
@@ -92,11 +96,15 @@ def batch_for_report(db_url: str | None, batch_id: int | None) -> warehouse.Batc
 def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     """The figures of ``year`` from a batch, and of the year before when the batch covers it."""
     engine = warehouse.Warehouse.open(db_url).engine
-    frames = warehouse.load_frames(engine, batch_id)
-    info = warehouse.get_batch(engine, batch_id)
-    check_covered(frames, year, batch_id)
-    g = guideline_for_year(year)
     codes = load_codes()
+    # Of the payroll only the regular-pay lines of the year and the year before (issue 15: a
+    # tenth of the lines; the figures use no other payroll line).
+    pay = warehouse.PayrollSlice(
+        (year - 1, year), regular_wage_types(codes, warehouse.payroll_wage_types(engine, batch_id)))
+    frames = warehouse.load_frames(engine, batch_id, payroll=pay)
+    info = warehouse.get_batch(engine, batch_id)
+    check_covered(frames, year, batch_id, warehouse.payroll_years(engine, batch_id))
+    g = guideline_for_year(year)
     fig = compute(frames, g, codes, year)
     previous, pg = None, None
     try:

@@ -724,10 +724,18 @@ def _table(entity: Entity, name: str, grid: Grid, issues: list[Issue]) -> pd.Dat
         return None
     position = {n: j for j, n in enumerate(norm)}
     rows = pd.Series(grid.lines, dtype="int64")
+    # Each text column is let go as soon as it is typed, the free text (scanned, never loaded)
+    # at once (issue 15: the text cells and the typed columns were alive together).
+    cells, grid.cells = grid.cells, None
+    loaded = {position[_norm_header(c.header)] for c in entity.loaded_columns}
+    for j in [j for j in cells.columns if j not in loaded]:
+        del cells[j]
     out = {}
     for col in entity.loaded_columns:
-        raw = grid.cells[position[_norm_header(col.header)]].reset_index(drop=True)
+        raw = cells.pop(position[_norm_header(col.header)]).reset_index(drop=True)
         out[col.name] = convert_column(col, raw, rows, name, issues)
+        del raw
+    del cells
     df = pd.DataFrame(out)
     df[ROW] = grid.lines
     return df
@@ -900,6 +908,7 @@ def read_folder(folder: Path, limits: Limits | None = None) -> ReadResult:
                         r.issues.insert(0, _hetu_issue(name, []))
                     raise
                 grid = _grid_from_csv(text, name, limits)
+                text = None  # issue 15: not alive beside the typed columns
             elif workbook is not None and (entity.file in sheets or f"{entity.file}.csv" in sheets):
                 sheet = sheets.get(entity.file) or sheets[f"{entity.file}.csv"]
                 name = f"{xlsx_name}[{sheet}]"

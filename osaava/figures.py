@@ -242,6 +242,10 @@ def hourly_pay(
     """Hourly pay per employment (person_id, employment_no) from regular-pay lines paid in Y,
     the sector medians and the organisation median."""
     pay = frames["payroll"]
+    part = pay.attrs.get("payroll_slice")  # osaava.warehouse.SLICE: only some years' lines
+    if part is not None and not part["years"][0] <= y.year <= part["years"][1]:
+        raise ValueError(f"the payroll frame holds only the lines paid in {part['years'][0]}–"
+                         f"{part['years'][1]}: read those of {y.year} too (warehouse.PayrollSlice)")
     wt = pay["wage_type"].astype("str")
     cats = {c: codes.wage_category(c) for c in wt.dropna().unique()}
     regular = wt.map(cats) == REGULAR_PAY

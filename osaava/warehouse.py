@@ -492,6 +492,9 @@ def _restore(col: Column, s: pd.Series) -> pd.Series:
     return s.astype(pandas_dtype(col.kind))
 
 
+SLICE = "payroll_slice"  # the attrs key of a payroll frame that holds only a PayrollSlice
+
+
 @dataclass(frozen=True)
 class PayrollSlice:
     """The payroll lines a reader needs (issue 15): those paid in ``years`` (inclusive range
@@ -555,6 +558,12 @@ def load_frames(engine: sa.Engine, batch_id: int | None = None,
             if not parts:
                 parts = [_typed(entity, pd.DataFrame(columns=[*(c.name for c in cols), ROW]))]
             out[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if payroll is not None:
+        # What the slice holds, so that nobody mistakes it for the whole payroll: the figures
+        # refuse a year outside it, osaava.yearly.covered_years takes the payroll's years from here.
+        out["payroll"].attrs[SLICE] = {"years": tuple(payroll.years),
+                                       "wage_types": tuple(payroll.wage_types),
+                                       "paid_in": payroll_years(engine, info.id)}
     return out
 
 

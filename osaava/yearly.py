@@ -40,14 +40,15 @@ def resolve_year(year: int | None, now: dt.datetime | None = None) -> int:
     return int(year)
 
 
-def covered_years(frames: dict, pay_years=None) -> list[int]:
-    """The years a batch holds data of: payroll lines paid or participations starting in them.
-    ``pay_years``: the payroll's years when the frames hold only a slice of the payroll
-    (osaava.warehouse.payroll_years)."""
+def covered_years(frames: dict) -> list[int]:
+    """The years a batch holds data of: payroll lines paid or participations starting in them
+    (when the frames hold only a slice of the payroll, the years of the whole payroll that
+    osaava.warehouse.load_frames noted on it)."""
     years: set[int] = set()
     pay = frames.get("payroll")
-    if pay_years is not None:
-        years |= {int(y) for y in pay_years}
+    part = pay.attrs.get(warehouse.SLICE) if pay is not None else None
+    if part is not None:
+        years |= {int(y) for y in part["paid_in"]}
     elif pay is not None and len(pay):
         years |= {int(y) for y in pay["pay_date"].dropna().dt.year.unique()}
     tr = frames.get("trainings")
@@ -56,8 +57,8 @@ def covered_years(frames: dict, pay_years=None) -> list[int]:
     return sorted(years)
 
 
-def check_covered(frames: dict, year: int, batch_id: int, pay_years=None) -> None:
-    years = covered_years(frames, pay_years)
+def check_covered(frames: dict, year: int, batch_id: int) -> None:
+    years = covered_years(frames)
     if year not in years:
         span = f"{years[0]}–{years[-1]}" if years else "–"
         raise YearNotReportable(
@@ -103,7 +104,7 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
         (year - 1, year), regular_wage_types(codes, warehouse.payroll_wage_types(engine, batch_id)))
     frames = warehouse.load_frames(engine, batch_id, payroll=pay)
     info = warehouse.get_batch(engine, batch_id)
-    check_covered(frames, year, batch_id, warehouse.payroll_years(engine, batch_id))
+    check_covered(frames, year, batch_id)
     g = guideline_for_year(year)
     fig = compute(frames, g, codes, year)
     previous, pg = None, None

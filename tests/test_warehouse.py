@@ -230,6 +230,18 @@ def test_payroll_slice_is_the_same_lines_as_filtering_the_whole_frame(engine, ex
         for name, df in export.frames.items():  # every other entity whole
             if name != "payroll":
                 pd.testing.assert_frame_equal(got[name], df, check_exact=True, obj=name)
+        # the slice says what it is: the years of the whole payroll for the coverage check,
+        # and the figures refuse a year whose lines it does not hold
+        assert got["payroll"].attrs[warehouse.SLICE]["paid_in"] == [2024]
+        from osaava.yearly import covered_years
+
+        assert covered_years(got) == covered_years(export.frames) == [2024]
+    from osaava.figures import compute
+    from osaava.guideline import guideline_for_year
+
+    part = warehouse.load_frames(engine, info.id, payroll=warehouse.PayrollSlice((2025, 2026), regular))
+    with pytest.raises(ValueError, match="only the lines paid in 2025–2026"):
+        compute(part, guideline_for_year(2024), load_codes(), 2024)
 
 
 def test_same_batch_twice_changes_nothing(engine, export):

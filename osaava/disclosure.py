@@ -878,7 +878,7 @@ def exposure(frames: dict, fig, g) -> dict:
 
     ext_required = g.application.external == "required"
     a["app_required"] = ((a["training_type"] == "ulkoinen") & ext_required) | (
-        a["hours"] > g.application.internal_over_hours) & ((a["training_type"] != "ulkoinen") | ~ext_required)
+        a["hours"] > g.application.internal_over_hours) & ((a["training_type"] != "ulkoinen") | (not ext_required))
     need_rank = a["direct"].map(g.lowest_role_rank_for) if len(a) else pd.Series([], dtype="int64")
     rank = a["approver"].map({r: i for i, r in enumerate(ROLES)}).astype("float64").fillna(-1)
     approved = pd.to_datetime(a["approved_on"])

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from osaava.guideline import ROLES, CodeMapping, Guideline
+from osaava.schema import (BY_TRAINING, CANCELLED, COMPLETED, EXTERNAL, HELD, ORDERED, PAID_LEAVE,
+                           PARTLY_PAID_LEAVE, REGULAR_PAY, TRAINING_ABSENCE, UNPAID, YES)
 
 FAR = pd.Timestamp(2262, 1, 1)
 
@@ -203,7 +205,7 @@ def paid_share(t: pd.DataFrame) -> pd.Series:
     pct = t["paid_pct"].astype("float64")
     form = t["form"]
     share = np.select(
-        [form == "määrätty", form == "palkallinen vapaa", form == "osittain palkallinen vapaa"],
+        [form == ORDERED, form == PAID_LEAVE, form == PARTLY_PAID_LEAVE],
         [1.0, pct.fillna(100.0) / 100.0, pct.fillna(0.0) / 100.0],
         default=0.0,
     )
@@ -214,20 +216,50 @@ def net_direct(t: pd.DataFrame) -> pd.Series:
     return (t["fee"] + t["travel"] + t["lodging"] + t["per_diem"] - t["subsidy"]).astype("float64")
 
 
+def _group_sums(keys: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """``values.groupby(keys).agg(lambda v: v.sum())`` without a pandas call per group (issue
+    15: that was 80 % of compute): each group's values, in their order, are summed by the same
+    numpy reduction that ``Series.sum`` uses (``np.add.reduce`` of a contiguous float64 array),
+    so every sum is the same double. Index: the groups, sorted, as groupby gives them."""
+    g = keys.groupby(list(keys.columns), sort=True)
+    ids = g.ngroup().to_numpy()
+    v = values.to_numpy(dtype="float64")
+    keep = ids >= 0  # a row with a missing key is in no group
+    ids, v = ids[keep], v[keep]
+    order = np.argsort(ids, kind="stable")
+    ids, v = ids[order], np.ascontiguousarray(v[order])
+    cuts = np.flatnonzero(np.diff(ids)) + 1
+    starts = np.concatenate([[0], cuts]) if len(ids) else np.array([], dtype="int64")
+    ends = np.concatenate([cuts, [len(ids)]]) if len(ids) else np.array([], dtype="int64")
+    sums = [np.add.reduce(v[s:e]) for s, e in zip(starts.tolist(), ends.tolist())]
+    index = g.size().index
+    return pd.Series(np.asarray(sums, dtype="float64"), index=index)
+
+
 def hourly_pay(
     frames: dict[str, pd.DataFrame], codes: CodeMapping, y: Year, p_y: pd.DataFrame
 ) -> tuple[pd.Series, dict[str, float], float | None]:
     """Hourly pay per employment (person_id, employment_no) from regular-pay lines paid in Y,
     the sector medians and the organisation median."""
     pay = frames["payroll"]
+    part = pay.attrs.get("payroll_slice")  # osaava.warehouse.SLICE: only some years' lines
+    if part is not None and not part["years"][0] <= y.year <= part["years"][1]:
+        raise ValueError(f"the payroll frame holds only the lines paid in {part['years'][0]}–"
+                         f"{part['years'][1]}: read those of {y.year} too (warehouse.PayrollSlice)")
     wt = pay["wage_type"].astype("str")
     cats = {c: codes.wage_category(c) for c in wt.dropna().unique()}
-    regular = wt.map(cats) == "regular_pay"
+    regular = wt.map(cats) == REGULAR_PAY
     pd_ = pd.to_datetime(pay["pay_date"])
     lines = pay[regular & (pd_ >= y.start) & (pd_ <= y.end)]
-    agg = lines.groupby(["person_id", "employment_no"]).agg(
-        amount=("amount", "sum"), hours=("hours", lambda h: h.astype("float64").fillna(0).sum())
-    )
+    if len(lines):
+        keys = lines[["person_id", "employment_no"]]
+        agg = lines.groupby(["person_id", "employment_no"]).agg(amount=("amount", "sum"))
+        hours = _group_sums(keys, lines["hours"].astype("float64").fillna(0))
+        agg["hours"] = hours.reindex(agg.index).astype(lines["hours"].dtype)
+    else:
+        agg = lines.groupby(["person_id", "employment_no"]).agg(
+            amount=("amount", "sum"), hours=("hours", lambda h: h.astype("float64").fillna(0).sum())
+        )
     agg = agg[agg["hours"] > 0]
     rate = (agg["amount"].astype("float64") / agg["hours"]).rename("hourly_pay")
     emp_sector = last_periods(p_y, ["person_id", "employment_no"]).set_index(
@@ -238,6 +270,12 @@ def hourly_pay(
     return rate, {k: float(v) for k, v in med.items()}, org_med
 
 
+def regular_wage_types(codes: CodeMapping, wage_types) -> tuple[str, ...]:
+    """The wage types among ``wage_types`` whose lines make hourly pay (regular pay): what a
+    reader of the warehouse needs of the payroll (osaava.warehouse.PayrollSlice)."""
+    return tuple(w for w in wage_types if codes.wage_category(w) == REGULAR_PAY)
+
+
 def period_htv(p_y: pd.DataFrame, absences: pd.DataFrame, y: Year) -> pd.DataFrame:
     """Person-years of each period overlapping Y (DOMAIN §5 htv): calendar days of the period
     inside Y, minus the distinct unpaid-absence days of its employment inside both, / days in Y
@@ -246,7 +284,7 @@ def period_htv(p_y: pd.DataFrame, absences: pd.DataFrame, y: Year) -> pd.DataFra
     p["cs"] = p["start"].clip(lower=y.start)
     p["ce"] = p["end_eff"].clip(upper=y.end)
     p["days"] = (p["ce"] - p["cs"]).dt.days + 1
-    unpaid = absences[absences["paid"] == "palkaton"].copy()
+    unpaid = absences[absences["paid"] == UNPAID].copy()
     unpaid["s"] = pd.to_datetime(unpaid["start"]).clip(lower=y.start)
     unpaid["e"] = pd.to_datetime(unpaid["end"]).clip(upper=y.end)
     unpaid = unpaid[unpaid["s"] <= unpaid["e"]]
@@ -263,156 +301,234 @@ def period_htv(p_y: pd.DataFrame, absences: pd.DataFrame, y: Year) -> pd.DataFra
 
 
 # ---------------------------------------------------------------------------------------------
-# The whole computation
+# The whole computation: one named step per group of figures (DOMAIN §5)
 
 
-def compute(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, year: int,
-            sector_names: dict[str, dict[str, str]] | None = None) -> Figures:
+@dataclass
+class Supervisors:
+    """The supervisors on 31.12.Y (index: person_id): their sector, compliance and highest level."""
+    sector: pd.Series
+    compliant: pd.Series
+    level: pd.Series
+
+
+@dataclass
+class _Run:
+    """What the steps of :func:`compute` share. The steps fill the later fields in order:
+    participations (``tr_all``, ``t``, ``a``), trained, discussions (``held``), supervisors."""
+    y: Year
+    g: Guideline
+    codes: CodeMapping
+    frames: dict[str, pd.DataFrame]
+    periods: pd.DataFrame           # every employment period, with sector and effective end
+    p_y: pd.DataFrame               # the periods overlapping Y
+    covering: pd.DataFrame          # the periods covering 31.12.Y
+    groups: pd.DataFrame            # persons employed in Y and their group attributes
+    sectors: list[str]
+    org: dict = field(default_factory=dict)           # figure -> organisation value
+    by_sector: dict = field(default_factory=dict)     # sector -> figure -> value
+    tr_all: pd.DataFrame | None = None  # every participation of any year, typed
+    t: pd.DataFrame | None = None       # participations of Y of persons employed in Y
+    a: pd.DataFrame | None = None       # the same without the cancelled ones
+    trained: pd.Index | None = None
+    held: pd.DataFrame | None = None    # the discussions counted in discussions_held
+    sup: Supervisors | None = None
+
+    @property
+    def sector_of(self) -> pd.Series:
+        return self.groups["sector"]
+
+    def put(self, key: str, by_sector: dict, total: float | int) -> None:
+        """A figure of the organisation and of every sector (0 where a sector has none)."""
+        self.org[key] = total
+        for s in self.sectors:
+            self.by_sector[s][key] = by_sector.get(s, 0)
+
+    def put_persons(self, key: str, persons: pd.Index) -> None:
+        """A count of distinct persons, each in their group sector."""
+        self.put(key, self.sector_of.reindex(persons).value_counts().to_dict(), int(len(persons)))
+
+
+def _start(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, year: int) -> _Run:
     y = Year.of(year)
     periods = periods_with_sector(frames)
     p_y = periods[(periods["start"] <= y.end) & (periods["end_eff"] >= y.start)].copy()
+    covering = p_y[(p_y["start"] <= y.end) & (p_y["end_eff"] >= y.end)]
     groups = person_groups(p_y, y, g)
-    sector_of = groups["sector"]
     org = frames["organisation"]
     sectors = sorted(set(org["sector"].dropna().astype(str)) | set(p_y["sector"].astype(str)))
-    if not sector_names:
-        names = org.drop_duplicates("sector").set_index("sector")
-        sector_names = {
-            s: {"fi": str(names.at[s, "sector_name"]) if s in names.index and pd.notna(names.at[s, "sector_name"]) else s,
-                "sv": str(names.at[s, "sector_name_sv"]) if s in names.index and pd.notna(names.at[s, "sector_name_sv"]) else s}
-            for s in sectors
-        }
+    return _Run(y, g, codes, frames, periods, p_y, covering, groups, sectors,
+                by_sector={s: {} for s in sectors})
 
-    per_sector: dict[str, dict] = {s: {} for s in sectors}
-    orgf: dict = {}
 
-    def put(key: str, by_sector: dict, total: float | int) -> None:
-        orgf[key] = total
-        for s in sectors:
-            per_sector[s][key] = by_sector.get(s, 0)
+def _sector_names(org: pd.DataFrame, sectors: list[str]) -> dict[str, dict[str, str]]:
+    names = org.drop_duplicates("sector").set_index("sector")
 
-    # --- persons ------------------------------------------------------------------------------
-    put("persons_employed", groups.groupby("sector").size().to_dict(), int(len(groups)))
-    covering = p_y[(p_y["start"] <= y.end) & (p_y["end_eff"] >= y.end)]
-    hc = pd.Index(covering["person_id"].unique())
-    put("headcount_year_end", sector_of.reindex(hc).value_counts().to_dict(), int(len(hc)))
+    def name(s: str, col: str) -> str:
+        return str(names.at[s, col]) if s in names.index and pd.notna(names.at[s, col]) else s
 
-    # --- htv ----------------------------------------------------------------------------------
-    p = period_htv(p_y, frames["absences"], y)
-    put("htv", p.groupby("sector")["htv"].sum().to_dict(), float(p["htv"].sum()))
+    return {s: {"fi": name(s, "sector_name"), "sv": name(s, "sector_name_sv")} for s in sectors}
 
-    # --- participations of Y -------------------------------------------------------------------
-    tr_all = frames["trainings"].copy()
+
+def _persons(r: _Run) -> None:
+    r.put("persons_employed", r.groups.groupby("sector").size().to_dict(), int(len(r.groups)))
+    r.put_persons("headcount_year_end", pd.Index(r.covering["person_id"].unique()))
+
+
+def _htv(r: _Run) -> None:
+    p = period_htv(r.p_y, r.frames["absences"], r.y)
+    r.put("htv", p.groupby("sector")["htv"].sum().to_dict(), float(p["htv"].sum()))
+
+
+def _participations(r: _Run) -> None:
+    """The participations of Y (Alkupvm in Y) of persons employed in Y, cancelled ones apart."""
+    y = r.y
+    tr_all = r.frames["trainings"].copy()
     tr_all["start"] = pd.to_datetime(tr_all["start"])
     tr_all["hours"] = tr_all["hours"].astype("float64").fillna(0.0)
-    employed = groups.index
     t = tr_all[(tr_all["start"] >= y.start) & (tr_all["start"] <= y.end)
-               & tr_all["person_id"].isin(employed)].copy()
-    t["sector"] = t["person_id"].map(sector_of).astype("str")
-    t["cancelled"] = t["status"] == "peruttu"
+               & tr_all["person_id"].isin(r.groups.index)].copy()
+    t["sector"] = t["person_id"].map(r.sector_of).astype("str")
+    t["cancelled"] = t["status"] == CANCELLED
     t["share"] = paid_share(t)
     t["direct"] = net_direct(t)
-    a = t[~t["cancelled"]].copy()
+    r.tr_all, r.t, r.a = tr_all, t, t[~t["cancelled"]].copy()
 
-    put("training_hours", _sum_by(a["hours"], a["sector"]), float(a["hours"].sum()))
-    dh = g.training_day_hours
-    put("training_days", {s: v / dh for s, v in _sum_by(a["hours"], a["sector"]).items()},
-        float(a["hours"].sum()) / dh)
-    wt = a[a["form"] == "määrätty"]
-    put("working_time_training_hours", _sum_by(wt["hours"], wt["sector"]), float(wt["hours"].sum()))
+
+def _training_time(r: _Run) -> None:
+    a, dh = r.a, r.g.training_day_hours
+    r.put("training_hours", _sum_by(a["hours"], a["sector"]), float(a["hours"].sum()))
+    r.put("training_days", {s: v / dh for s, v in _sum_by(a["hours"], a["sector"]).items()},
+          float(a["hours"].sum()) / dh)
+    wt = a[a["form"] == ORDERED]
+    r.put("working_time_training_hours", _sum_by(wt["hours"], wt["sector"]), float(wt["hours"].sum()))
     a["paid_hours"] = a["hours"] * a["share"]
-    put("paid_training_hours", _sum_by(a["paid_hours"], a["sector"]), float(a["paid_hours"].sum()))
+    r.put("paid_training_hours", _sum_by(a["paid_hours"], a["sector"]), float(a["paid_hours"].sum()))
 
-    # --- costs --------------------------------------------------------------------------------
-    put("direct_cost_eur", _sum_by(t["direct"], t["sector"]), float(t["direct"].sum()))
-    rate, med, org_med = hourly_pay(frames, codes, y, p_y)
+
+def _costs(r: _Run) -> None:
+    """Direct cost (cancelled included), indirect cost from the hourly pay of each
+    participation's employment (the sector median where it has no pay data), total, budget."""
+    t, a, g = r.t, r.a, r.g
+    r.put("direct_cost_eur", _sum_by(t["direct"], t["sector"]), float(t["direct"].sum()))
+    rate, med, org_med = hourly_pay(r.frames, r.codes, r.y, r.p_y)
     key = pd.MultiIndex.from_frame(a[["person_id", "employment_no"]])
     a["pay"] = rate.reindex(key).to_numpy() if len(a) else np.array([], dtype="float64")
     a["pay_missing"] = a["pay"].isna()
-    emp_sector = last_periods(p_y, ["person_id", "employment_no"]).set_index(
+    emp_sector = last_periods(r.p_y, ["person_id", "employment_no"]).set_index(
         ["person_id", "employment_no"])["sector"]
     a["emp_sector"] = emp_sector.reindex(key).to_numpy() if len(a) else np.array([], dtype=object)
     a["emp_sector"] = a["emp_sector"].where(a["emp_sector"].notna(), a["sector"])
     fallback = a["emp_sector"].map(med).astype("float64").fillna(org_med if org_med is not None else 0.0)
     a["pay"] = a["pay"].astype("float64").fillna(fallback)
     a["indirect"] = a["paid_hours"] * a["pay"] * (1 + g.side_cost_pct / 100.0)
-    put("indirect_cost_eur", _sum_by(a["indirect"], a["sector"]), float(a["indirect"].sum()))
-    put("total_cost_eur",
-        {s: per_sector[s]["direct_cost_eur"] + per_sector[s]["indirect_cost_eur"] for s in sectors},
-        orgf["direct_cost_eur"] + orgf["indirect_cost_eur"])
-    put("budget_eur", {s: float(g.budgets[s]) for s in sectors if s in g.budgets},
-        float(sum(g.budgets.values())))
+    r.put("indirect_cost_eur", _sum_by(a["indirect"], a["sector"]), float(a["indirect"].sum()))
+    r.put("total_cost_eur",
+          {s: r.by_sector[s]["direct_cost_eur"] + r.by_sector[s]["indirect_cost_eur"] for s in r.sectors},
+          r.org["direct_cost_eur"] + r.org["indirect_cost_eur"])
+    r.put("budget_eur", {s: float(g.budgets[s]) for s in r.sectors if s in g.budgets},
+          float(sum(g.budgets.values())))
 
-    # --- trained ------------------------------------------------------------------------------
-    trained = pd.Index(a.loc[a["hours"] > 0, "person_id"].unique())
-    put("persons_trained", sector_of.reindex(trained).value_counts().to_dict(), int(len(trained)))
 
-    # --- goal discussions -----------------------------------------------------------------------
-    emps = periods.groupby(["person_id", "employment_no"])["start"].min().rename("emp_start")
-    cur = covering[["person_id", "employment_no"]].drop_duplicates().join(
+def _trained(r: _Run) -> None:
+    r.trained = pd.Index(r.a.loc[r.a["hours"] > 0, "person_id"].unique())
+    r.put_persons("persons_trained", r.trained)
+
+
+def _discussions(r: _Run) -> None:
+    """Eligible: a current employment (a period covering 31.12.) that started, as a whole, on
+    or before the cut; held: an eligible person's discussion of Y, käyty, dated in Y."""
+    y, g = r.y, r.g
+    emps = r.periods.groupby(["person_id", "employment_no"])["start"].min().rename("emp_start")
+    cur = r.covering[["person_id", "employment_no"]].drop_duplicates().join(
         emps, on=["person_id", "employment_no"])
     cut = y.end - pd.DateOffset(months=g.discussion_eligibility_months)
     eligible = pd.Index(cur.loc[cur["emp_start"] <= cut, "person_id"].unique())
-    put("discussions_eligible", sector_of.reindex(eligible).value_counts().to_dict(), int(len(eligible)))
-    d = frames["discussions"]
+    r.put_persons("discussions_eligible", eligible)
+    d = r.frames["discussions"]
     held_on = pd.to_datetime(d["held_on"])
-    dq = d[(d["year"] == year) & (d["status"] == "käyty") & (held_on >= y.start)
-           & (held_on <= y.end) & d["person_id"].isin(eligible)].copy()
-    held = pd.Index(dq["person_id"].unique())
-    put("discussions_held", sector_of.reindex(held).value_counts().to_dict(), int(len(held)))
+    r.held = d[(d["year"] == y.year) & (d["status"] == HELD) & (held_on >= y.start)
+               & (held_on <= y.end) & d["person_id"].isin(eligible)].copy()
+    r.put_persons("discussions_held", pd.Index(r.held["person_id"].unique()))
 
-    # --- needs --------------------------------------------------------------------------------
-    nd = frames["needs"]
-    n = nd[(nd["delivery"] == "koulutus") & nd["discussion_id"].isin(dq["discussion_id"])].merge(
+
+def _needs(r: _Run) -> None:
+    """Needs (koulutus) of the discussions held; fulfilled by a non-cancelled participation of
+    the same person and area with hours, starting from the discussion to the window's end."""
+    dq, tr_all, g = r.held, r.tr_all, r.g
+    nd = r.frames["needs"]
+    n = nd[(nd["delivery"] == BY_TRAINING) & nd["discussion_id"].isin(dq["discussion_id"])].merge(
         dq[["discussion_id", "held_on", "person_id"]].rename(columns={"person_id": "d_person"}),
         on="discussion_id", how="left")
-    n["sector"] = n["person_id"].map(sector_of).fillna(n["d_person"].map(sector_of)).astype("str")
+    n["sector"] = n["person_id"].map(r.sector_of).fillna(n["d_person"].map(r.sector_of)).astype("str")
     n["held_on"] = pd.to_datetime(n["held_on"])
     n["window_end"] = add_months(n["held_on"], pd.Series(g.needs_window_months, index=n.index))
-    cand = tr_all[(tr_all["status"] != "peruttu") & (tr_all["hours"] > 0)][
+    cand = tr_all[(tr_all["status"] != CANCELLED) & (tr_all["hours"] > 0)][
         ["person_id", "competence_area", "start"]]
     m = n[["need_id", "person_id", "competence_area", "held_on", "window_end"]].merge(
         cand, on=["person_id", "competence_area"])
     done = pd.Index(m.loc[(m["start"] >= m["held_on"]) & (m["start"] <= m["window_end"]), "need_id"].unique())
     n["fulfilled"] = n["need_id"].isin(done)
-    put("needs_recorded", n.groupby("sector").size().to_dict(), int(len(n)))
-    put("needs_fulfilled", _sum_by(n["fulfilled"].astype("int64"), n["sector"]), int(n["fulfilled"].sum()))
+    r.put("needs_recorded", n.groupby("sector").size().to_dict(), int(len(n)))
+    r.put("needs_fulfilled", _sum_by(n["fulfilled"].astype("int64"), n["sector"]), int(n["fulfilled"].sum()))
 
-    # --- supervisors ----------------------------------------------------------------------------
-    req = g.supervisor_level_required
-    sup_p = covering[covering["supervisor"] == "K"].copy()
+
+def _supervisors(r: _Run) -> None:
+    """Supervisors on 31.12.Y: compliant with a completed level ≥ the required one (any year up
+    to Y) or inside the grace period; the distribution of the highest completed level."""
+    y, tr_all = r.y, r.tr_all
+    req = r.g.supervisor_level_required
+    sup_p = r.covering[r.covering["supervisor"] == YES].copy()
     sup_p["grace_end"] = add_months(sup_p["supervisor_since"], pd.Series(req.within_months, index=sup_p.index))
     sup = sup_p.groupby("person_id")["grace_end"].max()
-    lv = tr_all[(tr_all["status"] == "suoritettu") & tr_all["management_level"].notna()
+    lv = tr_all[(tr_all["status"] == COMPLETED) & tr_all["management_level"].notna()
                 & (tr_all["start"] <= y.end)]
     highest = lv.assign(level=lv["management_level"].astype("int64")).groupby("person_id")["level"].max()
     sup_level = highest.reindex(sup.index).fillna(0).astype("int64")
     in_grace = sup.notna() & (y.end < sup)
     compliant = (sup_level >= req.level) | in_grace
-    sup_sector = sector_of.reindex(sup.index)
-    put("supervisors", sup_sector.value_counts().to_dict(), int(len(sup)))
-    put("supervisors_compliant", _sum_by(compliant.astype("int64"), sup_sector), int(compliant.sum()))
+    sup_sector = r.sector_of.reindex(sup.index)
+    r.sup = Supervisors(sup_sector, compliant, sup_level)
+    r.put("supervisors", sup_sector.value_counts().to_dict(), int(len(sup)))
+    r.put("supervisors_compliant", _sum_by(compliant.astype("int64"), sup_sector), int(compliant.sum()))
     for lvl in range(5):
         hit = (sup_level == lvl).astype("int64")
-        put(f"supervisors_level_{lvl}", _sum_by(hit, sup_sector), int(hit.sum()))
+        r.put(f"supervisors_level_{lvl}", _sum_by(hit, sup_sector), int(hit.sum()))
 
-    # --- applications ---------------------------------------------------------------------------
-    ext_required = g.application.external == "required"
-    a["app_required"] = ((a["training_type"] == "ulkoinen") & ext_required) | (
-        a["hours"] > g.application.internal_over_hours) & ((a["training_type"] != "ulkoinen") | ~ext_required)
+
+def application_required(t: pd.DataFrame, g: Guideline) -> pd.Series:
+    """Which participations need an approved application: an external one always when the
+    guideline requires it (``application.external: required``), any other one — and an external
+    one when the guideline makes it optional — when its hours are over the internal limit."""
+    external = t["training_type"] == EXTERNAL
+    over = t["hours"] > g.application.internal_over_hours
+    if g.application.external == "required":
+        return external | over
+    return over
+
+
+def _applications(r: _Run) -> None:
+    """Compliant: approved on or before the start, by a role at or above the lowest role allowed
+    for the participation's net direct cost."""
+    a, g = r.a, r.g
+    a["app_required"] = application_required(a, g)
     need_rank = a["direct"].map(g.lowest_role_rank_for) if len(a) else pd.Series([], dtype="int64")
-    rank = a["approver"].map({r: i for i, r in enumerate(ROLES)}).astype("float64").fillna(-1)
+    rank = a["approver"].map({role: i for i, role in enumerate(ROLES)}).astype("float64").fillna(-1)
     approved = pd.to_datetime(a["approved_on"])
     a["app_missing"] = approved.isna()
     a["app_late"] = approved.notna() & (approved > a["start"])
     a["app_below"] = approved.notna() & (rank < need_rank)
     a["app_ok"] = ~a["app_missing"] & ~a["app_late"] & ~a["app_below"]
-    r = a[a["app_required"]]
-    put("applications_required", r.groupby("sector").size().to_dict(), int(len(r)))
-    put("applications_compliant", _sum_by(r["app_ok"].astype("int64"), r["sector"]), int(r["app_ok"].sum()))
+    req = a[a["app_required"]]
+    r.put("applications_required", req.groupby("sector").size().to_dict(), int(len(req)))
+    r.put("applications_compliant", _sum_by(req["app_ok"].astype("int64"), req["sector"]),
+          int(req["app_ok"].sum()))
 
-    # --- ratios -------------------------------------------------------------------------------
-    for f in [orgf] + [per_sector[s] for s in sectors]:
+
+def _ratios(r: _Run) -> tuple[dict, dict[str, dict]]:
+    """The ratios of every sheet (None when the denominator is 0); the organisation's and the
+    sectors' figures as plain Python values, in PERSON_FIGURES order."""
+    for f in [r.org] + [r.by_sector[s] for s in r.sectors]:
         f["training_days_per_htv"] = ratio(f["training_days"], f["htv"])
         f["direct_cost_per_htv_eur"] = ratio(f["direct_cost_eur"], f["htv"])
         f["total_cost_per_htv_eur"] = ratio(f["total_cost_eur"], f["htv"])
@@ -422,15 +538,20 @@ def compute(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, y
         f["needs_fulfilment_pct"] = ratio(f["needs_fulfilled"], f["needs_recorded"], 100)
         f["supervisor_compliance_pct"] = ratio(f["supervisors_compliant"], f["supervisors"], 100)
         f["application_compliance_pct"] = ratio(f["applications_compliant"], f["applications_required"], 100)
-    for s in sectors:
-        if s not in g.budgets:
-            per_sector[s]["budget_eur"] = None
-    orgf = {k: _py(orgf[k]) for k in PERSON_FIGURES}
-    per_sector = {s: {k: _py(per_sector[s][k]) for k in PERSON_FIGURES} for s in sectors}
+    for s in r.sectors:
+        if s not in r.g.budgets:
+            r.by_sector[s]["budget_eur"] = None
+    orgf = {k: _py(r.org[k]) for k in PERSON_FIGURES}
+    per_sector = {s: {k: _py(r.by_sector[s][k]) for k in PERSON_FIGURES} for s in r.sectors}
+    return orgf, per_sector
 
-    # --- equity -------------------------------------------------------------------------------
-    pdays = (a.groupby("person_id")["hours"].sum() / dh).reindex(groups.index).fillna(0.0)
-    gt = groups.assign(trained=groups.index.isin(trained), days=pdays.to_numpy())
+
+def _equity(r: _Run) -> tuple[dict[str, dict[str, dict]], dict[str, float | None]]:
+    """Share trained and training days per person of each group of each dimension, and each
+    dimension's gap between its groups of at least suppression_min_persons persons."""
+    g, groups = r.g, r.groups
+    pdays = (r.a.groupby("person_id")["hours"].sum() / g.training_day_hours).reindex(groups.index).fillna(0.0)
+    gt = groups.assign(trained=groups.index.isin(r.trained), days=pdays.to_numpy())
     group_out: dict[str, dict[str, dict]] = {}
     gaps: dict[str, float | None] = {}
     for dim in DIMENSIONS:
@@ -447,27 +568,34 @@ def compute(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, y
         shown = [v["share_trained_pct"] for v in group_out[dim].values()
                  if v["persons_employed"] >= g.suppression_min_persons]
         gaps[dim] = float(max(shown) - min(shown)) if len(shown) >= 2 else None
+    return group_out, gaps
 
-    # --- findings -----------------------------------------------------------------------------
-    detail = _findings(frames, g, codes, y, periods, groups, a, sup_sector, compliant, sup_level,
-                       tr_all)
-    findings = []
-    if len(detail):
-        agg = detail.groupby(["code", "sector"], sort=True).agg(
-            count=("code", "size"), amount_eur=("amount_eur", "sum"))
-        for (code, sector), row in agg.iterrows():
-            item = {"code": code, "severity": FINDINGS[code][0], "sector": sector, "count": int(row["count"])}
-            if code == "repayment_case":
-                item["amount_eur"] = float(row["amount_eur"])
-            findings.append(item)
 
+def compute(frames: dict[str, pd.DataFrame], g: Guideline, codes: CodeMapping, year: int,
+            sector_names: dict[str, dict[str, str]] | None = None) -> Figures:
+    r = _start(frames, g, codes, year)
+    if not sector_names:
+        sector_names = _sector_names(frames["organisation"], r.sectors)
+    _persons(r)
+    _htv(r)
+    _participations(r)
+    _training_time(r)
+    _costs(r)
+    _trained(r)
+    _discussions(r)
+    _needs(r)
+    _supervisors(r)
+    _applications(r)
+    orgf, per_sector = _ratios(r)
+    group_out, gaps = _equity(r)
+    detail = _findings(r)
     return Figures(
         year=year,
         organisation=orgf,
         sectors=per_sector,
         groups=group_out,
         equity_gap_pct_points=gaps,
-        findings=findings,
+        findings=_finding_counts(detail),
         findings_detail=detail,
         targets=targets(orgf, gaps, g),
         sector_names=sector_names,
@@ -500,110 +628,183 @@ def targets(orgf: dict, gaps: dict, g: Guideline) -> list[dict]:
     return out
 
 
-def _findings(frames, g: Guideline, codes: CodeMapping, y: Year, periods, groups, a, sup_sector,
-              compliant, sup_level, tr_all) -> pd.DataFrame:
-    """Person-level guideline deviations (HR-internal)."""
-    cols = ["code", "severity", "sector", "person_id", "employment_no", "participation_id",
-            "reason", "amount_eur"]
-    parts: list[pd.DataFrame] = []
+# ---------------------------------------------------------------------------------------------
+# Findings: person-level guideline deviations (HR-internal), one function per code
 
-    def add(code: str, df: pd.DataFrame, reason, amount=0.0) -> None:
-        """reason: a text, or a function of df giving one text per row (called only when df has rows)."""
-        if df.empty:
-            return
-        if callable(reason):
-            reason = reason(df)
-        parts.append(pd.DataFrame({
-            "code": code,
-            "severity": FINDINGS[code][0],
-            "sector": df["sector"].astype("str").to_numpy(),
-            "person_id": df["person_id"].astype("str").to_numpy(),
-            "employment_no": df["employment_no"].to_numpy() if "employment_no" in df else pd.NA,
-            "participation_id": df["participation_id"].to_numpy() if "participation_id" in df else None,
-            "reason": reason.to_numpy() if isinstance(reason, pd.Series) else reason,
-            "amount_eur": amount.to_numpy() if isinstance(amount, pd.Series) else amount,
-        }))
+DETAIL_COLUMNS = ["code", "severity", "sector", "person_id", "employment_no", "participation_id",
+                  "reason", "amount_eur"]
 
-    r = a[a["app_required"]]
-    add("application_missing", r[r["app_missing"]], "no approval date")
-    late = r[r["app_late"]]
-    add("application_late", late, lambda d: "approved " + d["approved_on"].dt.strftime("%-d.%-m.%Y")
-        + ", training started " + d["start"].dt.strftime("%-d.%-m.%Y"))
-    below = r[r["app_below"]]
-    add("approver_below_limit", below, lambda d:
-        "approver " + d["approver"].fillna("(empty)").astype("str") + " for "
-        + d["direct"].map(lambda v: f"{v:.2f}").astype("str") + " €")
 
-    ppd = (a.groupby("person_id")["paid_hours"].sum() / g.training_day_hours)
-    over = ppd[ppd > g.paid_days_cap]
-    if len(over):
-        df = pd.DataFrame({"person_id": over.index, "sector": over.index.map(groups["sector"])})
-        add("paid_days_over_cap", df,
-            pd.Series([f"{v:.2f} paid training days" for v in over], index=df.index))
+def _detail(code: str, df: pd.DataFrame, reason, amount=0.0) -> pd.DataFrame | None:
+    """The detail rows of one finding code (None when ``df`` has no rows). ``reason``: a text,
+    or a function of df giving one text per row (called only when df has rows)."""
+    if df.empty:
+        return None
+    if callable(reason):
+        reason = reason(df)
+    return pd.DataFrame({
+        "code": code,
+        "severity": FINDINGS[code][0],
+        "sector": df["sector"].astype("str").to_numpy(),
+        "person_id": df["person_id"].astype("str").to_numpy(),
+        "employment_no": df["employment_no"].to_numpy() if "employment_no" in df else pd.NA,
+        "participation_id": df["participation_id"].to_numpy() if "participation_id" in df else None,
+        "reason": reason.to_numpy() if isinstance(reason, pd.Series) else reason,
+        "amount_eur": amount.to_numpy() if isinstance(amount, pd.Series) else amount,
+    })
 
+
+def _dmy(s: pd.Series) -> pd.Series:
+    return s.dt.strftime("%-d.%-m.%Y")
+
+
+def _required(r: _Run) -> pd.DataFrame:
+    return r.a[r.a["app_required"]]
+
+
+def application_missing(r: _Run) -> pd.DataFrame | None:
+    req = _required(r)
+    return _detail("application_missing", req[req["app_missing"]], "no approval date")
+
+
+def application_late(r: _Run) -> pd.DataFrame | None:
+    req = _required(r)
+    return _detail("application_late", req[req["app_late"]], lambda d:
+                   "approved " + _dmy(d["approved_on"]) + ", training started " + _dmy(d["start"]))
+
+
+def approver_below_limit(r: _Run) -> pd.DataFrame | None:
+    req = _required(r)
+    return _detail("approver_below_limit", req[req["app_below"]], lambda d:
+                   "approver " + d["approver"].fillna("(empty)").astype("str") + " for "
+                   + d["direct"].map(lambda v: f"{v:.2f}").astype("str") + " €")
+
+
+def paid_days_over_cap(r: _Run) -> pd.DataFrame | None:
+    ppd = (r.a.groupby("person_id")["paid_hours"].sum() / r.g.training_day_hours)
+    over = ppd[ppd > r.g.paid_days_cap]
+    if not len(over):
+        return None
+    df = pd.DataFrame({"person_id": over.index, "sector": over.index.map(r.groups["sector"])})
+    return _detail("paid_days_over_cap", df,
+                   pd.Series([f"{v:.2f} paid training days" for v in over], index=df.index))
+
+
+def commitment_missing(r: _Run) -> pd.DataFrame | None:
+    a, g = r.a, r.g
     c = g.commitment
     needs_c = (a["direct"] >= c.min_direct_cost_eur) | (a["hours"] / g.training_day_hours >= c.min_training_days)
     cm = a["commitment_months"].astype("float64")
     miss = a[needs_c & (cm.isna() | (cm < c.months))]
-    add("commitment_missing", miss, lambda d: "commitment " + cm[d.index].map(
+    return _detail("commitment_missing", miss, lambda d: "commitment " + cm[d.index].map(
         lambda v: "empty" if pd.isna(v) else f"{int(v)} months").astype("str")
         + f", {c.months} required")
 
-    # repayment: an employment that ended in Y inside a commitment period of any year's training
-    ends = periods.groupby(["person_id", "employment_no"]).agg(
+
+def repayment_case(r: _Run) -> pd.DataFrame | None:
+    """An employment that ended in Y inside a commitment period of any year's training."""
+    y, tr_all = r.y, r.tr_all
+    ends = r.periods.groupby(["person_id", "employment_no"]).agg(
         emp_end=("end_eff", "max"), sector=("sector", "last"))
     ended = ends[(ends["emp_end"] >= y.start) & (ends["emp_end"] <= y.end)]
-    com = tr_all[(tr_all["status"] != "peruttu") & (tr_all["commitment_months"].astype("float64") > 0)].copy()
-    if len(com) and len(ended):
-        com["c_start"] = pd.to_datetime(com["end"]).fillna(com["start"])
-        com["c_end"] = add_months(com["c_start"], com["commitment_months"].astype("float64"))
-        com = com.join(ended, on=["person_id", "employment_no"], how="inner")
-        hit = com[(com["emp_end"] >= com["c_start"]) & (com["emp_end"] < com["c_end"])].copy()
-        if len(hit):
-            left = (hit["c_end"] - hit["emp_end"]).dt.days
-            total = (hit["c_end"] - hit["c_start"]).dt.days
-            amount = net_direct(hit) * left / total
-            hit["sector"] = hit["person_id"].map(groups["sector"]).fillna(hit["sector"])
-            add("repayment_case", hit, lambda d:
-                "employment ended " + d["emp_end"].dt.strftime("%-d.%-m.%Y") + ", commitment until "
-                + d["c_end"].dt.strftime("%-d.%-m.%Y"), amount.round(2))
+    com = tr_all[(tr_all["status"] != CANCELLED) & (tr_all["commitment_months"].astype("float64") > 0)].copy()
+    if not (len(com) and len(ended)):
+        return None
+    com["c_start"] = pd.to_datetime(com["end"]).fillna(com["start"])
+    com["c_end"] = add_months(com["c_start"], com["commitment_months"].astype("float64"))
+    com = com.join(ended, on=["person_id", "employment_no"], how="inner")
+    hit = com[(com["emp_end"] >= com["c_start"]) & (com["emp_end"] < com["c_end"])].copy()
+    if not len(hit):
+        return None
+    left = (hit["c_end"] - hit["emp_end"]).dt.days
+    total = (hit["c_end"] - hit["c_start"]).dt.days
+    amount = net_direct(hit) * left / total
+    hit["sector"] = hit["person_id"].map(r.groups["sector"]).fillna(hit["sector"])
+    return _detail("repayment_case", hit, lambda d:
+                   "employment ended " + _dmy(d["emp_end"]) + ", commitment until " + _dmy(d["c_end"]),
+                   amount.round(2))
 
-    bad_sup = compliant[~compliant].index
-    if len(bad_sup):
-        df = pd.DataFrame({"person_id": bad_sup, "sector": sup_sector.reindex(bad_sup).to_numpy()})
-        add("supervisor_level_missing", df, pd.Series(
-            [f"highest completed level {sup_level[p]}, required {g.supervisor_level_required.level}"
-             for p in bad_sup], index=df.index))
 
-    nopay = a[a["pay_missing"]].drop_duplicates(["person_id", "employment_no"])
-    add("pay_data_missing", nopay, "no regular pay lines paid in the year")
+def supervisor_level_missing(r: _Run) -> pd.DataFrame | None:
+    sup = r.sup
+    bad_sup = sup.compliant[~sup.compliant].index
+    if not len(bad_sup):
+        return None
+    df = pd.DataFrame({"person_id": bad_sup, "sector": sup.sector.reindex(bad_sup).to_numpy()})
+    return _detail("supervisor_level_missing", df, pd.Series(
+        [f"highest completed level {sup.level[p]}, required {r.g.supervisor_level_required.level}"
+         for p in bad_sup], index=df.index))
 
-    # training register vs payroll training absences, per employment, calendar days in Y
-    forms = ("määrätty", "palkallinen vapaa", "osittain palkallinen vapaa")
-    reg = a[a["form"].isin(forms)].copy()
+
+def pay_data_missing(r: _Run) -> pd.DataFrame | None:
+    nopay = r.a[r.a["pay_missing"]].drop_duplicates(["person_id", "employment_no"])
+    return _detail("pay_data_missing", nopay, "no regular pay lines paid in the year")
+
+
+def _distinct_days(df: pd.DataFrame) -> pd.Series:
+    """Distinct calendar days in Y per employment covered by the ranges s–e of ``df``."""
+    df = df[df["s"] <= df["e"]]
+    days = expand_days(df, "s", "e", ["person_id", "employment_no"]).drop_duplicates()
+    return days.groupby(["person_id", "employment_no"]).size()
+
+
+def training_absence_mismatch(r: _Run) -> pd.DataFrame | None:
+    """Training register vs payroll training absences, per employment, calendar days in Y."""
+    y, a = r.y, r.a
+    reg = a[a["form"].isin((ORDERED, PAID_LEAVE, PARTLY_PAID_LEAVE))].copy()
     reg["s"] = reg["start"].clip(lower=y.start)
     reg["e"] = pd.to_datetime(reg["end"]).fillna(reg["start"]).clip(upper=y.end)
-    reg = reg[reg["s"] <= reg["e"]]
-    rd = expand_days(reg, "s", "e", ["person_id", "employment_no"]).drop_duplicates()
-    rcount = rd.groupby(["person_id", "employment_no"]).size()
-    ab = frames["absences"]
-    kou = ab[ab["absence_code"].map(codes.absence_codes) == "training"].copy()
+    rcount = _distinct_days(reg)
+    ab = r.frames["absences"]
+    kou = ab[ab["absence_code"].map(r.codes.absence_codes) == TRAINING_ABSENCE].copy()
     kou["s"] = pd.to_datetime(kou["start"]).clip(lower=y.start)
     kou["e"] = pd.to_datetime(kou["end"]).clip(upper=y.end)
-    kou = kou[kou["s"] <= kou["e"]]
-    kd = expand_days(kou, "s", "e", ["person_id", "employment_no"]).drop_duplicates()
-    kcount = kd.groupby(["person_id", "employment_no"]).size()
+    kcount = _distinct_days(kou)
     both = pd.concat([rcount.rename("register"), kcount.rename("payroll")], axis=1).fillna(0)
     both = both[(both["register"] - both["payroll"]).abs() > 1]
-    both = both[both.index.get_level_values(0).isin(groups.index)]
-    if len(both):
-        df = both.reset_index().rename(columns={"level_0": "person_id", "level_1": "employment_no"})
-        df["sector"] = df["person_id"].map(groups["sector"])
-        add("training_absence_mismatch", df, pd.Series(
-            [f"register {int(x)} days, payroll {int(yv)} days" for x, yv in zip(df["register"], df["payroll"])],
-            index=df.index))
+    both = both[both.index.get_level_values(0).isin(r.groups.index)]
+    if not len(both):
+        return None
+    df = both.reset_index().rename(columns={"level_0": "person_id", "level_1": "employment_no"})
+    df["sector"] = df["person_id"].map(r.groups["sector"])
+    return _detail("training_absence_mismatch", df, pd.Series(
+        [f"register {int(x)} days, payroll {int(yv)} days" for x, yv in zip(df["register"], df["payroll"])],
+        index=df.index))
 
+
+# code -> the function giving its detail rows, in the order of FINDINGS
+FINDING_RULES = {
+    "application_missing": application_missing,
+    "application_late": application_late,
+    "approver_below_limit": approver_below_limit,
+    "paid_days_over_cap": paid_days_over_cap,
+    "commitment_missing": commitment_missing,
+    "repayment_case": repayment_case,
+    "supervisor_level_missing": supervisor_level_missing,
+    "pay_data_missing": pay_data_missing,
+    "training_absence_mismatch": training_absence_mismatch,
+}
+assert tuple(FINDING_RULES) == tuple(FINDINGS)
+
+
+def _findings(r: _Run) -> pd.DataFrame:
+    """Person-level guideline deviations (HR-internal), by code, sector and person."""
+    parts = [p for rule in FINDING_RULES.values() if (p := rule(r)) is not None]
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in cols})
-    out = pd.concat(parts, ignore_index=True)[cols]
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in DETAIL_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)[DETAIL_COLUMNS]
     return out.sort_values(["code", "sector", "person_id"], kind="mergesort").reset_index(drop=True)
+
+
+def _finding_counts(detail: pd.DataFrame) -> list[dict]:
+    """The findings that leave HR: a count per code and sector (and the repayment amount)."""
+    findings = []
+    if len(detail):
+        agg = detail.groupby(["code", "sector"], sort=True).agg(
+            count=("code", "size"), amount_eur=("amount_eur", "sum"))
+        for (code, sector), row in agg.iterrows():
+            item = {"code": code, "severity": FINDINGS[code][0], "sector": sector, "count": int(row["count"])}
+            if code == "repayment_case":
+                item["amount_eur"] = float(row["amount_eur"])
+            findings.append(item)
+    return findings

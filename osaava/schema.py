@@ -66,23 +66,37 @@ class Entity:
 
 C = Column
 
+# The codes the figures test by name (each one is also in its list below).
+YES, NO = "K", "E"
+UNPAID = "palkaton"                              # Palkallisuus of an absence
+EXTERNAL = "ulkoinen"                            # Tyyppi of a training
+ORDERED = "määrätty"                             # Koulutusmuoto: ordered, in working time
+PAID_LEAVE = "palkallinen vapaa"
+PARTLY_PAID_LEAVE = "osittain palkallinen vapaa"
+COMPLETED, INTERRUPTED, CANCELLED = "suoritettu", "keskeytetty", "peruttu"   # Tila of a training
+HELD = "käyty"                                   # Tila of a goal discussion
+BY_TRAINING = "koulutus"                         # Toteutustapa of a training need
+# Categories of the code mapping (osaava/config/codes*.yaml) that the figures use.
+REGULAR_PAY = "regular_pay"
+TRAINING_ABSENCE = "training"
+
 EMPLOYMENT_TYPES = ("vakinainen", "määräaikainen")
 WORKING_TIME_FORMS = ("yleistyöaika", "toimistotyöaika", "jaksotyö", "opetustyö", "muu")
-YES_NO = ("K", "E")
+YES_NO = (YES, NO)
 GENDERS = ("N", "M", "X")
-PAID = ("palkallinen", "osittain", "palkaton")
-TRAINING_TYPES = ("sisäinen", "ulkoinen", "verkko")
+PAID = ("palkallinen", "osittain", UNPAID)
+TRAINING_TYPES = ("sisäinen", EXTERNAL, "verkko")
 TRAINING_FORMS = (
-    "määrätty",
-    "palkallinen vapaa",
-    "osittain palkallinen vapaa",
+    ORDERED,
+    PAID_LEAVE,
+    PARTLY_PAID_LEAVE,
     "palkaton vapaa",
     "oma aika",
 )
 APPROVERS = ("esihenkilö", "toimialajohtaja", "henkilöstöjohtaja")
-TRAINING_STATES = ("suoritettu", "keskeytetty", "peruttu")
-DISCUSSION_STATES = ("käyty", "sovittu", "ei käyty")
-DELIVERY = ("koulutus", "työssä oppiminen", "muu")
+TRAINING_STATES = (COMPLETED, INTERRUPTED, CANCELLED)
+DISCUSSION_STATES = (HELD, "sovittu", "ei käyty")
+DELIVERY = (BY_TRAINING, "työssä oppiminen", "muu")
 MANAGEMENT_LEVELS = ("1", "2", "3", "4")
 PRIORITIES = ("1", "2", "3")
 

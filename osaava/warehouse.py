@@ -492,12 +492,46 @@ def _restore(col: Column, s: pd.Series) -> pd.Series:
     return s.astype(pandas_dtype(col.kind))
 
 
-def load_frames(engine: sa.Engine, batch_id: int | None = None) -> dict[str, pd.DataFrame]:
+SLICE = "payroll_slice"  # the attrs key of a payroll frame that holds only a PayrollSlice
+
+
+@dataclass(frozen=True)
+class PayrollSlice:
+    """The payroll lines a reader needs (issue 15): those paid in ``years`` (inclusive range
+    first–last) with a wage type in ``wage_types`` — e.g. the regular-pay lines of a report year
+    and the year before, about a tenth of a real payroll. The database selects them; the
+    lines come back whole and in source order, so whatever is summed from them is summed
+    from the same values in the same order as from the full frame (bit-for-bit the same)."""
+
+    years: tuple[int, int]
+    wage_types: tuple[str, ...]
+
+
+def payroll_wage_types(engine: sa.Engine, batch_id: int) -> list[str]:
+    """The distinct wage types (``Palkkalaji``) of a batch's payroll lines."""
+    t = TABLES["payroll"]
+    q = sa.select(t.c.wage_type).where(t.c[BATCH_ID] == batch_id, t.c.wage_type.is_not(None)).distinct()
+    with engine.connect() as conn:
+        return sorted(str(v) for v in conn.execute(q).scalars())
+
+
+def payroll_years(engine: sa.Engine, batch_id: int) -> list[int]:
+    """The years in which a batch's payroll lines were paid."""
+    t = TABLES["payroll"]
+    year = sa.extract("year", t.c.pay_date)
+    q = sa.select(year).where(t.c[BATCH_ID] == batch_id, t.c.pay_date.is_not(None)).distinct()
+    with engine.connect() as conn:
+        return sorted(int(v) for v in conn.execute(q).scalars())
+
+
+def load_frames(engine: sa.Engine, batch_id: int | None = None,
+                payroll: PayrollSlice | None = None) -> dict[str, pd.DataFrame]:
     """The canonical frames of a loaded batch (default: the latest loaded one).
 
     Every entity gets a frame (empty when the batch had no rows of it) with the connector's
-    columns and dtypes, plus ``_row``, ordered by source row. Raises ``LookupError`` when there
-    is no such loaded batch.
+    columns and dtypes, plus ``_row``, ordered by source row. ``payroll``: only these payroll
+    lines (:class:`PayrollSlice`), not every line. Raises ``LookupError`` when there is no such
+    loaded batch.
     """
     info = latest_batch(engine) if batch_id is None else get_batch(engine, batch_id)
     if info is None:
@@ -513,12 +547,23 @@ def load_frames(engine: sa.Engine, batch_id: int | None = None) -> dict[str, pd.
         for name, entity in ENTITIES.items():
             table = TABLES[name]
             cols = entity.loaded_columns
-            q = (sa.select(*(table.c[c.name] for c in cols), table.c[SOURCE_ROW].label(ROW))
-                 .where(table.c[BATCH_ID] == info.id).order_by(table.c[SOURCE_ROW]))
+            q = sa.select(*(table.c[c.name] for c in cols), table.c[SOURCE_ROW].label(ROW)).where(
+                table.c[BATCH_ID] == info.id)
+            if name == "payroll" and payroll is not None:
+                first, last = payroll.years
+                q = q.where(table.c.pay_date >= dt.date(first, 1, 1), table.c.pay_date <= dt.date(last, 12, 31),
+                            table.c.wage_type.in_(list(payroll.wage_types)))
+            q = q.order_by(table.c[SOURCE_ROW])
             parts = [_typed(entity, raw) for raw in _read_chunks(conn, q, [*(c.name for c in cols), ROW])]
             if not parts:
                 parts = [_typed(entity, pd.DataFrame(columns=[*(c.name for c in cols), ROW]))]
             out[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if payroll is not None:
+        # What the slice holds, so that nobody mistakes it for the whole payroll: the figures
+        # refuse a year outside it, osaava.yearly.covered_years takes the payroll's years from here.
+        out["payroll"].attrs[SLICE] = {"years": tuple(payroll.years),
+                                       "wage_types": tuple(payroll.wage_types),
+                                       "paid_in": payroll_years(engine, info.id)}
     return out
 
 

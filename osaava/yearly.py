@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from osaava import warehouse
 from osaava.breakdowns import training_breakdowns
 from osaava.disclosure import exposure
-from osaava.figures import Figures, compute
+from osaava.figures import Figures, compute, regular_wage_types
 from osaava.guideline import ConfigError, Guideline, guideline_for_year, load_codes
 from osaava.report import figures_document
 
@@ -42,10 +42,15 @@ def resolve_year(year: int | None, now: dt.datetime | None = None) -> int:
 
 
 def covered_years(frames: dict) -> list[int]:
-    """The years a batch holds data of: payroll lines paid or participations starting in them."""
+    """The years a batch holds data of: payroll lines paid or participations starting in them
+    (when the frames hold only a slice of the payroll, the years of the whole payroll that
+    osaava.warehouse.load_frames noted on it)."""
     years: set[int] = set()
     pay = frames.get("payroll")
-    if pay is not None and len(pay):
+    part = pay.attrs.get(warehouse.SLICE) if pay is not None else None
+    if part is not None:
+        years |= {int(y) for y in part["paid_in"]}
+    elif pay is not None and len(pay):
         years |= {int(y) for y in pay["pay_date"].dropna().dt.year.unique()}
     tr = frames.get("trainings")
     if tr is not None and len(tr):
@@ -93,7 +98,12 @@ def batch_for_report(db_url: str | None, batch_id: int | None) -> warehouse.Batc
 def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     """The figures of ``year`` from a batch, and of the year before when the batch covers it."""
     engine = warehouse.Warehouse.open(db_url).engine
-    frames = warehouse.load_frames(engine, batch_id)
+    codes = load_codes()
+    # Of the payroll only the regular-pay lines of the year and the year before (issue 15: a
+    # tenth of the lines; the figures use no other payroll line).
+    pay = warehouse.PayrollSlice(
+        (year - 1, year), regular_wage_types(codes, warehouse.payroll_wage_types(engine, batch_id)))
+    frames = warehouse.load_frames(engine, batch_id, payroll=pay)
     info = warehouse.get_batch(engine, batch_id)
     check_covered(frames, year, batch_id)
     inputs = [{"entity": f["entity"], "file": f["name"], "rows": f["rows"], "sha256": f["sha256"]}
@@ -106,7 +116,6 @@ def figures_from_frames(frames: dict, year: int, inputs: list[dict] | None = Non
     the batch covers it, the trend and the training breakdowns, and the persons behind event
     cells for the disclosure step."""
     g = guideline_for_year(year)
-    codes = load_codes()
     fig = compute(frames, g, codes, year)
     previous, pg = None, None
     try:

@@ -168,3 +168,85 @@ def test_synthetic_xlsx_export_reads_like_its_csv(tmp_path):
     a, b = read_folder(tmp_path / "x"), read_folder(tmp_path / "c")
     assert not a.issues and not b.issues, [i.line() for i in a.issues + b.issues]
     frames_equal(a.frames, b.frames)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 15: Arrow's CSV reader for regular unquoted files gives exactly the line loop's grid
+
+
+def _both_grids(text: str, monkeypatch):
+    from connectors import files as F
+
+    real = F._grid_arrow
+    taken = []
+
+    def spy(*a, **k):
+        g = real(*a, **k)
+        taken.append(g is not None)
+        return g
+
+    def run(arrow):
+        monkeypatch.setattr(F, "_grid_arrow", spy if arrow else (lambda *a, **k: None))
+        try:
+            return F._grid_from_csv(text, "x.csv", F.Limits(cell_chars=30))
+        except F._Refuse as r:
+            return [i.to_dict() for i in r.issues]
+
+    loop, arrow = run(False), run(True)
+    return loop, arrow, bool(taken and taken[-1])
+
+
+def _same(loop, arrow):
+    if isinstance(loop, list):
+        assert loop == arrow
+        return
+    pd.testing.assert_frame_equal(loop.cells, arrow.cells, check_exact=True)
+    assert (loop.header, loop.lines.tolist(), loop.wrong, loop.rows_read) == (
+        arrow.header, arrow.lines.tolist(), arrow.wrong, arrow.rows_read)
+    assert [i.to_dict() for i in loop.issues] == [i.to_dict() for i in arrow.issues]
+
+
+@pytest.mark.parametrize("text,regular", [
+    ("a;b;c\n1;2;3\n4;5;6\n", True),
+    ("a;b;c\r\n1;2;3\r\n4; 5 ;\r\n", True),               # CRLF, spaces and empty cells kept
+    ("a;b;c\n1;2;3\n4;5;6", True),                         # no line end after the last row
+    ("a;b;c\n1;;\n;;x\näö€;\u00a0;\t\n", True),            # one real character is enough
+    ("a;b;c\n" + "y" * 31 + ";2;3\n", True),               # a cell over the limit, found
+    ("a;b;c\n", False),                                    # header only
+    ("a;b;c\n1;2;3\n\n4;5;6\n", False),                    # a blank line is skipped
+    ("a;b;c\n1;2;3\n;;\n", False),                         # only separators: blank
+    ("a;b;c\n1;2;3\n \u00a0;\u2003;\u3000\n", False),      # only Unicode whitespace: blank
+    ("a;b;c\n1;2;3\n4;5;6\n\n", False),                    # two line ends at the end
+    ("a;b;c\n1;2\n4;5;6\n", False),                        # a short row
+    ("a;b;c\n1;2;3;4\n", False),                           # a long row
+    ("a;b;c\n1;2;3;;\n", False),                           # empty fields beyond the width
+    ("a;b;c\n1;2\r3;4\n", False),                          # a CR inside a line
+    ("a;b;c\n1;2;3\r\r\n", False),                         # two CRs before the line end
+    ("a;b;c\r\n1;2;3\r", True),                            # a CR ending the text
+])
+def test_arrow_reader_gives_the_line_loops_grid(text, regular, monkeypatch):
+    loop, arrow, took_arrow = _both_grids(text, monkeypatch)
+    assert took_arrow == regular
+    _same(loop, arrow)
+
+
+def test_arrow_reader_gives_the_line_loops_grid_on_the_whole_corpus(tmp_path, monkeypatch):
+    from connectors.files import decode
+
+    from bad_inputs import CASES
+
+    seen = 0
+    for case in CASES:
+        folder = tmp_path / case.name
+        case.build(folder)
+        for path in sorted(folder.glob("*.csv")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                text = decode(path.read_bytes(), path.name)
+            except Exception:
+                continue
+            loop, arrow, _ = _both_grids(text, monkeypatch)
+            _same(loop, arrow)
+            seen += 1
+    assert seen > 100

@@ -572,6 +572,36 @@ def test_application_required(type_, hours, status, required):
     assert found(f, "application_missing") == required
 
 
+OPTIONAL = G.model_copy(update={"application": G.application.model_copy(update={"external": "optional"})})
+
+
+@pytest.mark.parametrize("g,type_,hours,required", [
+    (G, "ulkoinen", 1.0, 1),          # required: every external one
+    (G, "ulkoinen", 4.5, 1),
+    (G, "sisäinen", 4.5, 1),
+    (G, "sisäinen", 4.0, 0),
+    (OPTIONAL, "ulkoinen", 1.0, 0),   # optional: an external one only like the others, over 4 h
+    (OPTIONAL, "ulkoinen", 4.0, 0),
+    (OPTIONAL, "ulkoinen", 4.5, 1),
+    (OPTIONAL, "verkko", 4.5, 1),
+    (OPTIONAL, "sisäinen", 4.0, 0),
+])
+def test_application_required_under_each_external_rule(g, type_, hours, required):
+    # The rule used to be written `(type != ulkoinen) | ~ext_required` with a Python bool: ~True
+    # is −2 and ~False −1, both truthy, so that guard was always true. The figures happened to
+    # be right under both rules (under `required` every external one is caught by the first
+    # term anyway), so no figure here fails with the old code; this pins both rules, in the
+    # figures and in the persons behind the application cells (osaava.disclosure.exposure).
+    from osaava.disclosure import exposure
+
+    frames = city(employments=[emp("20001")],
+                  trainings=[tr("20001", "2025-03-01", hours, type_=type_)])
+    f = compute(frames, g, CODES, Y)
+    assert f.organisation["applications_required"] == required
+    assert found(f, "application_missing") == required
+    assert exposure(frames, f, g)["organisation"]["persons_applications"] == required
+
+
 @pytest.mark.parametrize("fee,subsidy,approver,ok", [
     (1500.0, 0.0, "esihenkilö", 1),          # exactly 1 500 €: a supervisor may approve
     (1500.01, 0.0, "esihenkilö", 0),
@@ -751,3 +781,51 @@ def test_targets_at_their_limits():
     t = {x["key"]: x for x in f.targets}
     assert t["training_days_per_htv"]["value"] == approx(2.0)
     assert t["training_days_per_htv"]["met"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# Survivors of the issue-15b mutation sample (budgets per sector, the unknown sector, the first
+# day of a commitment)
+
+
+def test_budget_only_for_the_sectors_the_guideline_budgets():
+    # YH has a budget in the guideline; ZZ (a cost centre the guideline has no budget for) has
+    # none: budget_eur and budget_use_pct are null there, not 0 / a ratio. The organisation's
+    # budget is the sum of the guideline's budgets.
+    frames = city(employments=[emp("20001", cc="1100"), emp("20002", cc="9900")],
+                  trainings=[tr("20001", "2025-03-01", fee=600.0), tr("20002", "2025-03-01", fee=100.0)])
+    org = [dict(cost_centre=c, sector=s, sector_name=s, sector_name_sv=s)
+           for c, s in {**SECTOR_OF_CC, "9900": "ZZ"}.items()]
+    frames["organisation"] = _frame("organisation", org)
+    f = compute(frames, G, CODES, Y)
+    assert "ZZ" not in G.budgets and "YH" in G.budgets
+    assert f.sectors["YH"]["budget_eur"] == float(G.budgets["YH"])
+    assert f.sectors["YH"]["budget_use_pct"] == approx(600.0 / G.budgets["YH"] * 100)
+    assert f.sectors["ZZ"]["budget_eur"] is None and f.sectors["ZZ"]["budget_use_pct"] is None
+    assert f.sectors["ZZ"]["direct_cost_eur"] == 100.0
+    assert f.organisation["budget_eur"] == float(sum(G.budgets.values()))
+    assert f.organisation["budget_use_pct"] == approx(700.0 / sum(G.budgets.values()) * 100)
+
+
+def test_a_cost_centre_outside_the_organisation_counts_in_sector_question_mark():
+    f = figures(employments=[emp("20001", cc="7777"), emp("20002", cc="1100")])
+    assert f.sectors["?"]["persons_employed"] == 1
+    assert f.sectors["YH"]["persons_employed"] == 1
+
+
+@pytest.mark.parametrize("emp_end,amount", [
+    # training 1.3.–3.3.2025, commitment 12 months from Loppupvm 3.3.2025 → 3.3.2026 (365 days)
+    ("2025-03-03", 1200.0),          # ended on the commitment's first day: inside, all days left
+    ("2025-03-02", None),            # ended the day before it began: not a case
+])
+def test_repayment_case_from_the_first_day_of_the_commitment(emp_end, amount):
+    f = figures(employments=[emp("20001", "2020-01-01", emp_end), emp("20002")],
+                trainings=[tr("20001", "2025-03-01", 18.0, end="2025-03-03", type_="ulkoinen",
+                              fee=1200.0, approved_on="2025-02-01", approver="esihenkilö",
+                              commitment=12)])
+    cases = [x for x in f.findings if x["code"] == "repayment_case"]
+    if amount is None:
+        assert cases == []
+    else:
+        assert [c["count"] for c in cases] == [1]
+        assert cases[0]["amount_eur"] == approx(amount)

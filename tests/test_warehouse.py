@@ -207,6 +207,43 @@ def test_roundtrip_gives_equal_frames(engine, export, monkeypatch):
                                   export.frames["trainings"])
 
 
+def test_payroll_slice_is_the_same_lines_as_filtering_the_whole_frame(engine, export):
+    # issue 15: a report reads only the regular-pay lines of its year and the year before; the
+    # database selects them, and they are exactly the rows (values, dtypes, order) that
+    # filtering the full payroll frame gives, so the figures sum the same values in the same order.
+    from osaava.figures import regular_wage_types
+    from osaava.guideline import load_codes
+
+    info = store(engine, export)
+    assert warehouse.payroll_wage_types(engine, info.id) == ["1000", "1200", "4000"]
+    assert warehouse.payroll_years(engine, info.id) == [2024]
+    regular = regular_wage_types(load_codes(), warehouse.payroll_wage_types(engine, info.id))
+    assert regular == ("1000",)
+    full = warehouse.load_frames(engine, info.id)["payroll"]
+    for years, types, want in [((2023, 2024), regular, [2]), ((2024, 2024), ("1000", "4000"), [2, 5]),
+                               ((2025, 2026), regular, []), ((2023, 2024), (), [])]:
+        got = warehouse.load_frames(engine, info.id, payroll=warehouse.PayrollSlice(years, types))
+        expect = full[full["wage_type"].isin(types) & (full["pay_date"].dt.year >= years[0])
+                      & (full["pay_date"].dt.year <= years[1])].reset_index(drop=True)
+        assert got["payroll"]["_row"].tolist() == want
+        pd.testing.assert_frame_equal(got["payroll"], expect, check_exact=True)
+        for name, df in export.frames.items():  # every other entity whole
+            if name != "payroll":
+                pd.testing.assert_frame_equal(got[name], df, check_exact=True, obj=name)
+        # the slice says what it is: the years of the whole payroll for the coverage check,
+        # and the figures refuse a year whose lines it does not hold
+        assert got["payroll"].attrs[warehouse.SLICE]["paid_in"] == [2024]
+        from osaava.yearly import covered_years
+
+        assert covered_years(got) == covered_years(export.frames) == [2024]
+    from osaava.figures import compute
+    from osaava.guideline import guideline_for_year
+
+    part = warehouse.load_frames(engine, info.id, payroll=warehouse.PayrollSlice((2025, 2026), regular))
+    with pytest.raises(ValueError, match="only the lines paid in 2025–2026"):
+        compute(part, guideline_for_year(2024), load_codes(), 2024)
+
+
 def test_same_batch_twice_changes_nothing(engine, export):
     first = store(engine, export)
     before = counts(engine)

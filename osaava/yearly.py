@@ -99,10 +99,13 @@ def year_figures(db_url: str | None, batch_id: int, year: int) -> YearFigures:
     """The figures of ``year`` from a batch, and of the year before when the batch covers it."""
     engine = warehouse.Warehouse.open(db_url).engine
     codes = load_codes()
-    # Of the payroll only the regular-pay lines of the year and the year before (issue 15: a
-    # tenth of the lines; the figures use no other payroll line).
+    # Of the payroll only the regular-pay lines of the years the report computes: the year, the
+    # year before and the trend's years (issue 15: a tenth of the lines; the figures use no
+    # other payroll line).
+    first = min(year - 1, max(FIRST_COMPARABLE_YEAR, year - TREND_YEARS + 1))
     pay = warehouse.PayrollSlice(
-        (year - 1, year), regular_wage_types(codes, warehouse.payroll_wage_types(engine, batch_id)))
+        (first, year),
+        regular_wage_types(codes, warehouse.payroll_wage_types(engine, batch_id)))
     frames = warehouse.load_frames(engine, batch_id, payroll=pay)
     info = warehouse.get_batch(engine, batch_id)
     check_covered(frames, year, batch_id)
@@ -115,6 +118,7 @@ def figures_from_frames(frames: dict, year: int, inputs: list[dict] | None = Non
     """The figures document of ``year`` from a batch's frames: the year, the year before when
     the batch covers it, the trend and the training breakdowns, and the persons behind event
     cells for the disclosure step."""
+    codes = load_codes()
     g = guideline_for_year(year)
     fig = compute(frames, g, codes, year)
     previous, pg = None, None

@@ -113,3 +113,25 @@ def test_each_trend_year_is_suppressed_like_the_report(synth_frames):
         for x in by["targets"]:
             if x.get("hidden"):
                 assert x["value"] is None and x["met"] is None
+
+
+def test_a_report_read_from_the_warehouse_has_its_whole_trend(tmp_path):
+    """The report reads back only the payroll lines it needs (issue 15); the trend's years
+    before last year need theirs too. A 2026 report of a batch holding 2024–2026 (no
+    guideline is in force in 2023) shows three trend years, each equal to its own report's
+    figures of that year."""
+    from connectors.files import read_folder
+    from osaava.loading import land_and_store
+    from osaava.synth import generate, write_export
+    from osaava.yearly import figures_from_frames, year_figures
+
+    folder = tmp_path / "export"
+    write_export(generate(120, (2024, 2025, 2026), 7), folder)
+    res = read_folder(folder)
+    db_url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    info = land_and_store(res, [], db_url, tmp_path / "var")
+    yf = year_figures(db_url, info.id, 2026)
+    assert yf.document["trend"]["years"] == [2024, 2025, 2026]
+    whole = figures_from_frames(res.frames, 2026)
+    assert yf.document["trend"] == whole.document["trend"]
+    assert yf.document["trend"]["by_year"]["2024"]["organisation"]["htv"] > 0

@@ -141,6 +141,11 @@ def test_cover_note_with_conclusions_and_changes(yf, public, lang):
     assert "- Muutos yksi." in plain and "Eka kohta." in plain and "<b>Toka</b> kohta." in plain
     assert f"{t['contact']}: Hanna HR, puh. 09 123." in plain
     assert t["mail"]["pdf_name"].format(year=2024) in plain and "\u00a0" not in plain
+    # the full report (web page, PDF) shows HR's "- " points as a list too, escaped
+    points = report.ReportContext(yf.guideline, MADE_ON, "- Eka kohta.\n- <b>Toka</b> kohta.\nEhdotus.", "")
+    full = report.render_report_html(public, lang, points, "web")
+    assert full.count('<li class="conclusion">') == 2 and '<p class="conclusion">Ehdotus.</p>' in full
+    assert "&lt;b&gt;Toka" in full and "- Eka" not in full
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])

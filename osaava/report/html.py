@@ -254,7 +254,7 @@ def render_report_html(public: dict, lang: str, ctx: ReportContext, medium: str 
         changes=largest_changes(public, lang),
         min_persons=public["suppression_min_persons"],
         previous_year=(public.get("previous_year") or {}).get("year", ""),
-        conclusions=[line.strip() for line in ctx.conclusions.splitlines() if line.strip()],
+        conclusions=conclusion_groups(ctx.conclusions),  # HR's "- " lines as a list, as in the mail
         contact=ctx.contact.strip(),
     )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from osaava.figures import Year, periods_with_sector, person_groups
+from osaava.figures import participations_of_year
 from osaava.guideline import Guideline
 
 BREAKDOWNS = {"competence_area": "competence_area", "training_type": "training_type"}
@@ -28,15 +28,9 @@ TRAINING_TYPES = ("sisäinen", "ulkoinen", "verkko")
 
 
 def _participations(frames: dict, g: Guideline, year: int) -> pd.DataFrame:
-    y = Year.of(year)
-    periods = periods_with_sector(frames)
-    p_y = periods[(periods["start"] <= y.end) & (periods["end_eff"] >= y.start)]
-    groups = person_groups(p_y, y, g)
-    tr = frames["trainings"].copy()
-    tr["start"] = pd.to_datetime(tr["start"])
-    tr["hours"] = tr["hours"].astype("float64").fillna(0.0)
-    a = tr[(tr["start"] >= y.start) & (tr["start"] <= y.end) & tr["person_id"].isin(groups.index)
-           & (tr["status"] != "peruttu")].copy()
+    """The participations every training figure counts (:func:`osaava.figures.participations_of_year`),
+    with an empty competence area or form named ``unknown``."""
+    a = participations_of_year(frames, g, year)
     for col in BREAKDOWNS.values():
         a[col] = a[col].astype("object").where(a[col].notna(), UNKNOWN).astype(str)
         a.loc[a[col].str.strip() == "", col] = UNKNOWN

@@ -395,6 +395,14 @@ def _participations(r: _Run) -> None:
     r.tr_all, r.t, r.a = tr_all, t, t[~t["cancelled"]].copy()
 
 
+def participations_of_year(frames: dict[str, pd.DataFrame], g: Guideline, year: int) -> pd.DataFrame:
+    """The non-cancelled participations of ``year`` (Alkupvm in Y) of persons employed in Y —
+    the selection every training figure counts — typed, with each person's group sector."""
+    r = _start(frames, g, None, year)
+    _participations(r)
+    return r.a
+
+
 def _training_time(r: _Run) -> None:
     a, dh = r.a, r.g.training_day_hours
     r.put("training_hours", _sum_by(a["hours"], a["sector"]), float(a["hours"].sum()))

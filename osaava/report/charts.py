@@ -446,12 +446,6 @@ TREND_STYLES = {  # grey-scale safe: each series its own line style and marker
 }
 
 
-def trend_chart(doc: dict, t: dict, fmt: Callable[[object, str], str]) -> Chart | None:
-    """The trend chart alone (PNG and SVG), None when the trend has fewer than two years."""
-    f = trend_figure(doc, t, fmt)
-    return None if f is None else Chart(f[0], f[1], f[2], *render(f[3]))
-
-
 def trend_figure(doc: dict, t: dict, fmt: Callable[[object, str], str]
                  ) -> tuple[str, str, str, Figure] | None:
     """The targets over the years of ``doc["trend"]`` as lines: the percentages (goal-
